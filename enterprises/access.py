@@ -1,0 +1,72 @@
+"""Access is one call: fetch an entity and authorise the caller in the same step.
+
+Another tenant's object is a 404 (no hint that it exists); a role too low is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+
+from .errors import Forbidden, NotFound
+from .models import ROLE_RANK, Enterprise, Membership, Role
+
+EnterpriseAction = Literal["view", "view_members", "edit", "manage"]
+
+# Which membership role each action needs. Only "view" is open to non-members
+# (bureau officers in scope, platform staff); the member list stays among members.
+ACTION_ROLE: dict[str, Role] = {
+    "view": Role.VIEWER,
+    "view_members": Role.VIEWER,
+    "edit": Role.EDITOR,
+    "manage": Role.ADMIN,
+}
+
+
+def membership_for(user: Any, enterprise_id: int) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, enterprise_id=enterprise_id).first()
+
+
+def enterprise_get_for(user: Any, pk: Any, action: EnterpriseAction = "view") -> Enterprise:
+    """The enterprise `pk` if `user` may perform `action` on it.
+
+    Members act by role; bureau officers whose scope covers the enterprise and
+    platform staff may view. Raises NotFound for anyone without access and
+    Forbidden for a member whose role is too low.
+    """
+    not_found = NotFound(_("Enterprise not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    enterprise = Enterprise.objects.with_related().with_anchor_flag().filter(pk=pk).first()
+    if enterprise is None:
+        raise not_found
+    membership = membership_for(user, pk)
+    if membership is not None:
+        if ROLE_RANK[Role(membership.role)] >= ROLE_RANK[ACTION_ROLE[action]]:
+            return enterprise
+        raise Forbidden(_("Your role in this enterprise does not allow this."))
+    if action == "view" and (
+        user.is_staff or Enterprise.objects.in_scope_of(user).filter(pk=pk).exists()
+    ):
+        return enterprise
+    raise not_found
+
+
+def membership_get_for(user: Any, enterprise_pk: Any, membership_pk: Any) -> Membership:
+    """A membership of an enterprise the user administers."""
+    enterprise = enterprise_get_for(user, enterprise_pk, "manage")
+    membership = (
+        Membership.objects.select_related("user", "enterprise")
+        .filter(pk=membership_pk, enterprise=enterprise)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("Member not found."))
+    return membership

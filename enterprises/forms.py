@@ -1,0 +1,92 @@
+"""Web forms. They only parse input; services decide and raise ValidationFailed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ValidationFailed
+from .models import Cluster, Industry, Region, Role
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return [(r.code, f"{r.code} {r.name}") for r in Region.objects.only("code", "name")]
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    return [(i.code, f"{i.code} {i.name}") for i in Industry.objects.all()]
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        min_length=18,
+        help_text=_("18 characters, as on the business licence."),
+    )
+    region_code = forms.ChoiceField(label=_("Region"), choices=())
+    industry_code = forms.ChoiceField(label=_("Industry"), choices=())
+    employees = forms.IntegerField(label=_("Employees"), min_value=0)
+    revenue_10k_yuan = forms.DecimalField(
+        label=_("Annual revenue (10,000 yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    clusters = forms.MultipleChoiceField(
+        label=_("Clusters"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["region_code"].choices = region_choices()  # type: ignore[attr-defined]
+        self.fields["industry_code"].choices = industry_choices()  # type: ignore[attr-defined]
+        self.fields["clusters"].choices = [  # type: ignore[attr-defined]
+            (c.code, c.name) for c in Cluster.objects.filter(active=True)
+        ]
+
+    def add_domain_errors(self, exc: ValidationFailed, prefix: str = "") -> None:
+        """Put a service's field errors beside the matching fields."""
+        for path, messages in exc.errors.items():
+            name = path.removeprefix(prefix) if prefix else path
+            field = name if name in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class EnterpriseProfileForm(EnterpriseForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["uscc"]
+
+
+class RegisterForm(EnterpriseForm):
+    username = forms.RegexField(label=_("Username"), regex=r"^[\w.@+-]+\Z", max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password_confirm = forms.CharField(label=_("Confirm password"), widget=forms.PasswordInput)
+
+    field_order = ["username", "email", "password", "password_confirm"]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", _("The two passwords differ."))
+        return data
+
+    def add_domain_errors(self, exc: ValidationFailed, prefix: str = "") -> None:
+        super().add_domain_errors(exc, prefix="enterprise.")
+
+
+class MemberAddForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), regex=r"^[\w.@+-]+\Z", max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+    email = forms.EmailField(label=_("Email (for a new account)"), required=False)
+    password = forms.CharField(
+        label=_("Initial password (for a new account)"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("Only needed when the person has no account yet."),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

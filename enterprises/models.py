@@ -1,0 +1,279 @@
+"""Who: enterprises, people, memberships and roles, bureaus and their scope, clusters,
+regions and industries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import EnterpriseQuerySet, MembershipQuerySet
+
+if TYPE_CHECKING:
+    from django.db.models.manager import RelatedManager
+
+
+class User(AbstractUser):
+    """A person. Roles come from memberships, a bureau scope or an assessor profile."""
+
+    if TYPE_CHECKING:
+        memberships: RelatedManager[Membership]
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division (province, city or district)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District or county")
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def prefix(self) -> str:
+        """The code prefix shared by this region and everything inside it (3205 for 320500)."""
+        return region_prefix(self.code)
+
+
+def region_prefix(code: str) -> str:
+    """320000 -> 32, 320500 -> 3205, 320505 -> 320505."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+class Industry(models.Model):
+    """A GB/T 4754-2017 manufacturing division (C13-C43)."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Cluster(models.Model):
+    """An advanced manufacturing cluster; an editable table seeded with Jiangsu's."""
+
+    code = models.SlugField(_("code"), max_length=64, primary_key=True)
+    name = models.CharField(_("name"), max_length=128)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+")
+    employees = models.PositiveIntegerField(_("employees"))
+    revenue_10k_yuan = models.DecimalField(
+        _("annual revenue (10,000 yuan)"), max_digits=14, decimal_places=2
+    )
+    # Derived from employees and revenue by enterprises.services.size_class_for;
+    # stored so that analytics can group by it in SQL.
+    size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices)
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="enterprises")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [models.Index(fields=["region"]), models.Index(fields=["industry"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+# Roles ordered by what they may do: an admin may do all an editor may.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise_id", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="uniq_membership"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise} ({self.role})"
+
+    def allows(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class BureauScope(models.Model):
+    """An industry-bureau officer's scope: regions (by code prefix) and optionally clusters.
+
+    An enterprise is in scope when its region code starts with one of the prefixes
+    and, if clusters are set, it belongs to at least one of them.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bureau_scope"
+    )
+    bureau_name = models.CharField(_("bureau"), max_length=200, blank=True)
+    regions = models.ManyToManyField(Region, related_name="+")
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("bureau officer scope")
+        verbose_name_plural = _("bureau officer scopes")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.bureau_name})"
+
+    def enterprise_filter(self) -> Q:
+        """A Q object selecting the enterprises in this scope (two queries at most)."""
+        prefixes = [region_prefix(code) for code in self.regions.values_list("code", flat=True)]
+        if not prefixes:
+            return Q(pk__in=[])
+        region_q = Q()
+        for prefix in prefixes:
+            region_q |= Q(region_id__startswith=prefix)
+        cluster_codes = list(self.clusters.values_list("code", flat=True))
+        if cluster_codes:
+            # A subquery rather than a join, so an enterprise in two clusters counts once.
+            in_clusters = Enterprise.clusters.through.objects.filter(cluster_id__in=cluster_codes)
+            region_q &= Q(pk__in=in_clusters.values("enterprise_id"))
+        return region_q
+
+
+class AssessmentOrganisation(models.Model):
+    """A diagnosis service provider whose assessors review evidence."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("assessment organisation")
+        verbose_name_plural = _("assessment organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessor(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor"
+    )
+    organisation = models.ForeignKey(
+        AssessmentOrganisation, on_delete=models.PROTECT, related_name="assessors"
+    )
+
+    class Meta:
+        verbose_name = _("assessor")
+        verbose_name_plural = _("assessors")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class SupplierLink(models.Model):
+    """An anchor firm's link to one supplier, by USCC, with the supplier's consent state.
+
+    `supplier` is null until an enterprise with `supplier_uscc` registers.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    anchor = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="supplier_links")
+    supplier = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="anchor_links"
+    )
+    supplier_uscc = models.CharField(_("supplier's unified social credit code"), max_length=18)
+    supplier_name = models.CharField(_("supplier's name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    tier = models.PositiveSmallIntegerField(_("tier"), default=1)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["anchor_id", "supplier_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["anchor", "supplier_uscc"], name="uniq_supplier_link_per_anchor"
+            ),
+        ]
+        indexes = [models.Index(fields=["supplier_uscc"])]
+        verbose_name = _("supplier link")
+        verbose_name_plural = _("supplier links")
+
+    def __str__(self) -> str:
+        return f"{self.anchor} -> {self.supplier_name} ({self.status})"
