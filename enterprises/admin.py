@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import (
-    Assessor,
     AssessmentOrganisation,
+    Assessor,
     BureauScope,
     Cluster,
     Enterprise,

@@ -190,4 +190,3 @@ class ClusterListView(APIView):
     def get(self, request: Request) -> Response:
         clusters = Cluster.objects.filter(active=True)
         return Response(s.ClusterOutput(clusters, many=True).data)
-

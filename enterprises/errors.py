@@ -23,7 +23,9 @@ class DomainError(Exception):
     def __str__(self) -> str:
         if not self.errors:
             return str(self.message)
-        details = "; ".join(f"{key}: {' '.join(map(str, msgs))}" for key, msgs in self.errors.items())
+        details = "; ".join(
+            f"{key}: {' '.join(map(str, msgs))}" for key, msgs in self.errors.items()
+        )
         return f"{self.message} ({details})"
 
 

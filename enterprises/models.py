@@ -194,7 +194,7 @@ class BureauScope(models.Model):
             return Q(pk__in=[])
         region_q = Q()
         for prefix in prefixes:
-            region_q |= Q(region_id__startswith=prefix)
+            region_q |= Q(region__code__startswith=prefix)
         cluster_codes = list(self.clusters.values_list("code", flat=True))
         if cluster_codes:
             # A subquery rather than a join, so an enterprise in two clusters counts once.

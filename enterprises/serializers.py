@@ -8,8 +8,9 @@ from .models import Cluster, Enterprise, Industry, Membership, Region, Role
 
 
 class EnterpriseInput(serializers.Serializer):
+    """An enterprise's profile as an admin may change it (the USCC never changes)."""
+
     name = serializers.CharField(max_length=200)
-    uscc = serializers.CharField(max_length=32)
     region_code = serializers.CharField(max_length=6)
     industry_code = serializers.CharField(max_length=4)
     employees = serializers.IntegerField(min_value=0, max_value=10_000_000)
@@ -21,11 +22,15 @@ class EnterpriseInput(serializers.Serializer):
     )
 
 
+class EnterpriseRegisterInput(EnterpriseInput):
+    uscc = serializers.CharField(max_length=32)
+
+
 class RegisterInput(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     password = serializers.CharField(write_only=True, max_length=128)
     email = serializers.EmailField()
-    enterprise = EnterpriseInput()
+    enterprise = EnterpriseRegisterInput()
 
 
 class TokenInput(serializers.Serializer):

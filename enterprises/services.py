@@ -16,8 +16,8 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from .errors import Conflict, ValidationFailed
 from .models import (
-    Assessor,
     AssessmentOrganisation,
+    Assessor,
     BureauScope,
     Cluster,
     Enterprise,

@@ -49,7 +49,9 @@ class Personas:
 @pytest.fixture
 def personas(db: None) -> Personas:
     enterprise = EnterpriseFactory(name="苏州测试机械有限公司", region_id="320505")
-    admin = MembershipFactory(enterprise=enterprise, role=Role.ADMIN, user__username="ent-admin").user
+    admin = MembershipFactory(
+        enterprise=enterprise, role=Role.ADMIN, user__username="ent-admin"
+    ).user
     editor = MembershipFactory(
         enterprise=enterprise, role=Role.EDITOR, user__username="ent-editor"
     ).user

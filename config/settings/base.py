@@ -65,9 +65,7 @@ TEMPLATES = [
 
 if env.DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(
-            env.DATABASE_URL, conn_max_age=60, conn_health_checks=True
-        )
+        "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""Development: the embedded default (SQLite, eager Celery) unless the environment says otherwise."""
+"""Development: the embedded default (SQLite, eager Celery) unless the environment says so."""
 
 from config import env
 

@@ -11,7 +11,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from enterprises import services
 from enterprises.models import Enterprise, Membership, Role, SupplierLink, User
 
-DEMO_PASSWORD = "gradient-demo-2026"
+DEMO_PASSWORD = "gradient-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
 
 def demo_uscc(body: str) -> str:
@@ -61,7 +61,9 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=0)
         with transaction.atomic():
             accounts = self._seed()
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        )
         for username, description in accounts:
             self.stdout.write(f"  {username:<16} {description}")
 
@@ -125,7 +127,9 @@ class Command(BaseCommand):
             bureau_name="无锡市工业和信息化局",
         )
         services.assessor_create(
-            username="demo-assessor", password=DEMO_PASSWORD, organisation="江苏智能制造诊断服务中心"
+            username="demo-assessor",
+            password=DEMO_PASSWORD,
+            organisation="江苏智能制造诊断服务中心",
         )
         staff = User.objects.filter(username="admin").first()
         if staff is None:
