@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("", include("enterprises.urls_api")),
+    path("", include("assessments.urls_api")),
+    path("", include("assessments.urls_api_assessments")),
 ]
 
 urlpatterns = [

@@ -151,3 +151,7 @@ LOGGING = {
 }
 
 GRADIENT_LEVEL_LABEL = _("Smart-factory gradient")
+
+# Evidence uploads: at most this many bytes per file (20 MB by default).
+GRADIENT_EVIDENCE_MAX_BYTES = env.get_int("GRADIENT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

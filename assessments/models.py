@@ -1,0 +1,258 @@
+"""What is asked and how it scores: frameworks as versioned data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Framework(models.Model):
+    """A family of framework versions sharing a stable code (e.g. sme-digital-level-2024)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.title})"
+
+
+class FrameworkVersionQuerySet(models.QuerySet):
+    def published(self) -> FrameworkVersionQuerySet:
+        return self.filter(status=FrameworkVersion.Status.PUBLISHED)
+
+    def latest_published(self, code: str) -> FrameworkVersion | None:
+        return (
+            self.published()
+            .select_related("framework")
+            .filter(framework__code=code)
+            .order_by("-published_at", "-id")
+            .first()
+        )
+
+
+class FrameworkVersion(models.Model):
+    """One version of a framework: a validated YAML document.
+
+    Versions go draft -> published -> retired. A published or retired version never
+    changes and cannot be deleted; database triggers (migration 0002) enforce this
+    beneath the ORM and the admin.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField(_("version"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # The parsed document (what the engine reads) and the exact text imported (what
+    # export_framework writes back, comments included).
+    definition = models.JSONField(_("definition"))
+    source = models.TextField(_("source YAML"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework__code", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "version"], name="uniq_framework_version"),
+        ]
+        verbose_name = _("framework version")
+        verbose_name_plural = _("framework versions")
+
+    def __str__(self) -> str:
+        return f"{self.framework.code} {self.version} ({self.status})"
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def open_drafts(self) -> AssessmentQuerySet:
+        return self.filter(status=Assessment.Status.DRAFT)
+
+    def scored(self) -> AssessmentQuerySet:
+        return self.exclude(result__isnull=True)
+
+
+class Assessment(models.Model):
+    """One enterprise's assessment on one framework version.
+
+    A draft takes answers; submission freezes them into `answers_snapshot` and stores
+    the engine's `result`. After that nothing about the answers changes.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed by review")
+        RETURNED = "returned", _("Returned for changes")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "enterprises.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pledge_accepted_at = models.DateTimeField(null=True, blank=True)
+    answers_snapshot = models.JSONField(null=True, blank=True)
+    # The engine's result (plain data) and its headline figures, for SQL aggregation.
+    result = models.JSONField(null=True, blank=True)
+    engine_version = models.CharField(max_length=16, blank=True)
+    total = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    level_code = models.CharField(_("self-assessed level"), max_length=32, blank=True)
+    confirmed_level_code = models.CharField(_("confirmed level"), max_length=32, blank=True)
+    returned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "framework"],
+                condition=models.Q(status="draft"),
+                name="one_open_draft_per_enterprise_and_framework",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["framework", "status"]),
+            models.Index(fields=["enterprise", "framework", "-submitted_at"]),
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.enterprise_id} {self.framework_version_id} ({self.status})"
+
+
+class Answer(models.Model):
+    """The current answer to one question of a draft. `revision` counts its writes."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.CharField(max_length=64)
+    value = models.JSONField(null=True)
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment_id", "question_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question_key"], name="uniq_answer_per_question"
+            ),
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.question_key}@{self.revision}"
+
+
+class AnswerRevision(models.Model):
+    """Every write to an answer: who, when, the value before and after."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answer_revisions"
+    )
+    question_key = models.CharField(max_length=64)
+    revision = models.PositiveIntegerField()
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    user = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment_id", "question_key", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question_key", "revision"], name="uniq_answer_revision"
+            ),
+        ]
+        verbose_name = _("answer revision")
+        verbose_name_plural = _("answer revisions")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.question_key} r{self.revision}"
+
+
+class Evidence(models.Model):
+    """A file attached to a question, stored outside the web root under a random name."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    question_key = models.CharField(max_length=64)
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment_id", "question_key", "uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReviewDecision(models.Model):
+    """One step in an assessment's history: submission, confirmation, return."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRM = "confirm", _("Confirmed")
+        CONFIRM_LOWER = "confirm_lower", _("Confirmed at a lower level")
+        RETURN = "return", _("Returned")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    level_code = models.CharField(max_length=32, blank=True)
+    comment = models.TextField(blank=True)
+    user = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment_id", "created_at", "id"]
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.decision}"

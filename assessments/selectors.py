@@ -1,0 +1,60 @@
+"""Reads for frameworks: the latest published version and its compiled definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from enterprises.errors import NotFound
+
+from . import scoring
+from .models import FrameworkVersion
+
+# Compiled definitions of published (immutable) versions, per process. The key
+# includes the publication time so that a reused primary key can never hit a
+# stale entry.
+_compiled: dict[tuple[int, str, Any], scoring.Framework] = {}
+
+
+def compiled_framework(version: FrameworkVersion) -> scoring.Framework:
+    """The engine's compiled form of a version (cached for published and retired ones)."""
+    if version.status == FrameworkVersion.Status.DRAFT:
+        return scoring.load_definition(version.definition)
+    key = (version.pk, version.version, version.published_at)
+    framework = _compiled.get(key)
+    if framework is None:
+        framework = _compiled[key] = scoring.load_definition(version.definition)
+    return framework
+
+
+def framework_version_get(code: str, version: str | None = None) -> FrameworkVersion:
+    """The latest published version of `code`, or a given published or retired version."""
+    if version is None:
+        found = FrameworkVersion.objects.latest_published(code)
+    else:
+        found = (
+            FrameworkVersion.objects.select_related("framework")
+            .filter(framework__code=code, version=version)
+            .exclude(status=FrameworkVersion.Status.DRAFT)
+            .first()
+        )
+    if found is None:
+        raise NotFound(_("Framework not found."))
+    return found
+
+
+def assessment_progress(assessment: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """How much of the questionnaire is answered: visible questions, required ones, percent."""
+    framework = compiled_framework(assessment.framework_version)
+    visible = scoring.visible_questions(framework, answers)
+    answered = {k for k, v in answers.items() if v is not None and v != "" and v != []}
+    required = [k for k in visible if framework.questions[k].required]
+    required_done = sum(1 for k in required if k in answered)
+    return {
+        "answered": len(answered & visible),
+        "visible": len(visible),
+        "required": len(required),
+        "required_answered": required_done,
+        "percent": round(100 * required_done / len(required)) if required else 100,
+    }

@@ -1,0 +1,1 @@
+"""Writes for frameworks and assessments. Functions are keyword-only, typed and atomic."""
