@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("enterprises.urls")),
+    path("", include("assessments.urls")),
+    path("", include("reports.urls")),
 ]
 
 handler404 = "config.views.page_not_found"
