@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -120,5 +121,5 @@ def test_many_sequential_writers_lose_nothing(personas, draft) -> None:
         .order_by("revision")
         .values_list("old_value", "new_value")
     )
-    for (_, previous_new), (next_old, _) in zip(chain, chain[1:], strict=False):
+    for (_, previous_new), (next_old, _) in itertools.pairwise(chain):
         assert next_old == previous_new
