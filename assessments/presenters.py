@@ -162,3 +162,13 @@ def result_public(result: dict[str, Any]) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def framework_full_questions(version: FrameworkVersion) -> list[dict[str, Any]]:
+    """Every question of a version, localised, in document order."""
+    out = []
+    for dim in framework_full(version)["dimensions"]:
+        for area in dim.get("areas", []):
+            out.extend(area["questions"])
+        out.extend(dim.get("questions", []))
+    return out

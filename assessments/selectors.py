@@ -58,3 +58,25 @@ def assessment_progress(assessment: Any, answers: dict[str, Any]) -> dict[str, A
         "required_answered": required_done,
         "percent": round(100 * required_done / len(required)) if required else 100,
     }
+
+
+def review_queue_for(user: Any) -> Any:
+    """Assessments waiting for review that `user` may review, oldest first.
+
+    Assessors see every pending assessment; bureau officers those in their scope;
+    anyone else none.
+    """
+    from enterprises.models import Enterprise
+
+    from .models import Assessment
+
+    pending = (
+        Assessment.objects.filter(status=Assessment.Status.PENDING_REVIEW)
+        .select_related("enterprise", "enterprise__region", "framework_version__framework")
+        .order_by("submitted_at", "id")
+    )
+    if getattr(user, "assessor", None) is not None:
+        return pending
+    if getattr(user, "bureau_scope", None) is not None:
+        return pending.filter(enterprise__in=Enterprise.objects.in_scope_of(user).values("pk"))
+    return pending.none()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("enterprises.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.urls_review")),
     path("", include("reports.urls")),
 ]
 
