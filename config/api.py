@@ -20,7 +20,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error detail into {"field.path": [messages]}."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
@@ -28,7 +28,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
             path = f"{prefix}.{key}" if prefix else str(key)
             if key == "non_field_errors" and prefix == "":
                 path = "non_field_errors"
-            for sub_key, messages in _flatten(value, path).items():
+            for sub_key, messages in flatten_errors(value, path).items():
                 out.setdefault(sub_key, []).extend(messages)
     elif isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
@@ -36,7 +36,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         else:
             for index, item in enumerate(detail):
                 path = f"{prefix}[{index}]" if prefix else f"[{index}]"
-                for sub_key, messages in _flatten(item, path).items():
+                for sub_key, messages in flatten_errors(item, path).items():
                     out.setdefault(sub_key, []).extend(messages)
     else:
         out.setdefault(prefix or "non_field_errors", []).append(str(detail))
@@ -62,7 +62,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "detail": str(_("Invalid input.")),
-            "errors": _flatten(exc.detail),
+            "errors": flatten_errors(exc.detail),
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(response.data, dict) and "detail" in response.data:

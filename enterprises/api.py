@@ -28,7 +28,10 @@ class RegisterView(APIView):
     @extend_schema(request=s.RegisterInput, responses={201: s.RegisterOutput})
     def post(self, request: Request) -> Response:
         data = s.RegisterInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            raise ValidationFailed(
+                _("The registration has errors."), errors=_all_registration_errors(request, data)
+            )
         v: dict[str, Any] = data.validated_data
         ent = v["enterprise"]
         user, enterprise, token = services.enterprise_register(
@@ -50,6 +53,37 @@ class RegisterView(APIView):
             "token": token,
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _all_registration_errors(request: Request, data: s.RegisterInput) -> dict[str, list[str]]:
+    """The serializer's errors plus the service's checks on whatever did parse, so one
+    response names every bad field."""
+    from config.api import flatten_errors
+
+    errors = flatten_errors(data.errors)
+    raw = request.data if isinstance(request.data, dict) else {}
+    ent = raw.get("enterprise") if isinstance(raw.get("enterprise"), dict) else {}
+    ent_ok = data.fields["enterprise"]
+
+    def parsed(serializer_field: Any, value: Any) -> Any:
+        try:
+            return serializer_field.run_validation(value)
+        except Exception:
+            return None
+
+    more = services.registration_errors(
+        username=str(raw.get("username") or ""),
+        password=str(raw.get("password") or ""),
+        email=str(raw.get("email") or ""),
+        uscc=str(ent.get("uscc") or ""),
+        region_code=str(ent.get("region_code") or ""),
+        industry_code=str(ent.get("industry_code") or ""),
+        employees=parsed(ent_ok.fields["employees"], ent.get("employees")),
+        revenue_10k_yuan=parsed(ent_ok.fields["revenue_10k_yuan"], ent.get("revenue_10k_yuan")),
+    )
+    for key, messages in more.items():
+        errors.setdefault(key, messages)
+    return errors
 
 
 class TokenView(APIView):

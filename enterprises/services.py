@@ -91,6 +91,46 @@ def _enterprise_field_errors(
     return errors
 
 
+def registration_errors(
+    *,
+    username: str,
+    password: str,
+    email: str,
+    uscc: str,
+    region_code: str,
+    industry_code: str,
+    employees: Any,
+    revenue_10k_yuan: Any,
+    cluster_codes: Iterable[str] = (),
+) -> dict[str, list[str]]:
+    """Every problem with a registration, keyed by field path (`enterprise.uscc`)."""
+    uscc = uscc_normalise(uscc)
+    errors: dict[str, list[str]] = {}
+    if username and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken.")]
+    if password:
+        try:
+            validate_password(password, User(username=username, email=email))
+        except DjangoValidationError as exc:
+            errors["password"] = list(exc.messages)
+    for key, messages in _enterprise_field_errors(
+        uscc=uscc,
+        region_code=region_code,
+        industry_code=industry_code,
+        employees=employees,
+        revenue_10k_yuan=revenue_10k_yuan,
+    ).items():
+        errors[f"enterprise.{key}"] = messages
+    cluster_codes = list(cluster_codes)
+    if cluster_codes:
+        known = set(Cluster.objects.filter(code__in=cluster_codes).values_list("code", flat=True))
+        if unknown := sorted(set(cluster_codes) - known):
+            errors["enterprise.clusters"] = [
+                _("Unknown cluster: %(codes)s") % {"codes": ", ".join(unknown)}
+            ]
+    return errors
+
+
 @transaction.atomic
 def enterprise_register(
     *,
@@ -110,28 +150,18 @@ def enterprise_register(
     Raises ValidationFailed naming every bad field (`username`, `enterprise.uscc`, ...).
     """
     uscc = uscc_normalise(uscc)
-    errors: dict[str, list[str]] = {}
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("This username is taken.")]
-    try:
-        validate_password(password, User(username=username, email=email))
-    except DjangoValidationError as exc:
-        errors["password"] = list(exc.messages)
-    for key, messages in _enterprise_field_errors(
+    cluster_codes = list(cluster_codes)
+    errors = registration_errors(
+        username=username,
+        password=password,
+        email=email,
         uscc=uscc,
         region_code=region_code,
         industry_code=industry_code,
         employees=employees,
         revenue_10k_yuan=revenue_10k_yuan,
-    ).items():
-        errors[f"enterprise.{key}"] = messages
-    cluster_codes = list(cluster_codes)
-    if cluster_codes:
-        known = set(Cluster.objects.filter(code__in=cluster_codes).values_list("code", flat=True))
-        if unknown := sorted(set(cluster_codes) - known):
-            errors["enterprise.clusters"] = [
-                _("Unknown cluster: %(codes)s") % {"codes": ", ".join(unknown)}
-            ]
+        cluster_codes=cluster_codes,
+    )
     if errors:
         raise ValidationFailed(_("The registration has errors."), errors=errors)
 

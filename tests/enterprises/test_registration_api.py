@@ -78,16 +78,21 @@ def test_an_unknown_region_is_named_as_enterprise_region_code(api: APIClient) ->
 
 def test_every_bad_field_is_named_at_once(api: APIClient) -> None:
     EnterpriseFactory(uscc=valid_uscc("320583"))
-    body = payload(uscc="NOT-A-CODE-AT-ALL!", region_code="999999", industry_code="A01")
+    body = payload(
+        uscc="NOT-A-CODE-AT-ALL!", region_code="999999", industry_code="A01", employees=-5
+    )
     body["password"] = "123"
+    body["email"] = "not-an-email"
     response = api.post("/api/v1/auth/register/", body, format="json")
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert {
         "password",
+        "email",
         "enterprise.uscc",
         "enterprise.region_code",
         "enterprise.industry_code",
+        "enterprise.employees",
     } <= set(errors)
     assert response.json()["detail"]
 
