@@ -26,3 +26,34 @@ class DomainErrorMiddleware:
             {"status": exception.status_code, "error": exception},
             status=exception.status_code,
         )
+
+
+class LanguageMiddleware:
+    """Chinese first: pages are in zh-hans unless the visitor chose English with the switch.
+
+    The browser's Accept-Language is honoured only by the API, where integrators ask
+    for a language explicitly; a person's page language is their own choice (cookie).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        if chosen in supported:
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response

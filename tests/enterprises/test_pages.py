@@ -220,3 +220,13 @@ def test_healthz_checks_the_database(client: Client, db) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["database"] == "ok"
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_it_switches(
+    client: Client,
+) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html
