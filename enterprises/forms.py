@@ -9,12 +9,29 @@ from .errors import ValidationFailed
 from .models import Cluster, Industry, Region, Role
 
 
-def region_choices() -> list[tuple[str, str]]:
-    return [(r.code, f"{r.code} {r.name}") for r in Region.objects.only("code", "name")]
+def region_choices() -> list[tuple[str, object]]:
+    """Jiangsu first, grouped by city (the city itself, then its districts), then the
+    other provinces; one query."""
+    regions = list(Region.objects.only("code", "name", "parent_id", "level"))
+    cities = [r for r in regions if r.level == Region.Level.CITY]
+    districts: dict[str, list[Region]] = {}
+    for r in regions:
+        if r.level == Region.Level.DISTRICT and r.parent_id:
+            districts.setdefault(r.parent_id, []).append(r)
+    groups: list[tuple[str, object]] = [("", _("Choose a region"))]
+    for city in cities:
+        options = [(city.code, f"{city.name}（{_('whole city')}）")]
+        options += [(d.code, f"{city.name} · {d.name}") for d in districts.get(city.code, [])]
+        groups.append((city.name, options))
+    provinces = [(r.code, r.name) for r in regions if r.level == Region.Level.PROVINCE]
+    groups.append((str(_("Provinces")), provinces))
+    return groups
 
 
 def industry_choices() -> list[tuple[str, str]]:
-    return [(i.code, f"{i.code} {i.name}") for i in Industry.objects.all()]
+    return [("", str(_("Choose an industry")))] + [
+        (i.code, f"{i.code} {i.name}") for i in Industry.objects.all()
+    ]
 
 
 class EnterpriseForm(forms.Form):
