@@ -309,3 +309,48 @@ def test_the_assessment_page_data_and_the_answer_write_do_a_fixed_number_of_quer
         put(client, big.pk, key, 3, 0)
     assert count_get() == before_get
     assert count_put(keys[25]) == first_put
+
+
+SUBMITTED_READ = {
+    "admin": 200,
+    "editor": 200,
+    "viewer": 200,
+    "outsider": 404,
+    "anchor": 404,  # no consent: the anchor learns nothing
+    "officer": 200,
+    "other_officer": 404,
+    "assessor": 200,
+    "platform_admin": 200,
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), SUBMITTED_READ.items())
+@pytest.mark.parametrize(
+    "suffix", ["", "result/", "history/", "answers/q_net/revisions/", "evidence/"]
+)
+def test_who_may_read_an_assessment_pending_review(
+    personas: Personas, draft, persona: str, expected: int, suffix: str
+) -> None:
+    submit_best(personas, draft)
+    response = api_as(personas.all()[persona]).get(f"/api/v1/assessments/{draft.pk}/{suffix}")
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    {**WRITE, "admin": 409, "editor": 409, "officer": 403, "assessor": 403}.items(),
+)
+def test_writes_to_a_submitted_assessment_are_409_for_its_editors(
+    personas: Personas, draft, persona: str, expected: int
+) -> None:
+    submit_best(personas, draft)
+    response = put(api_as(personas.all()[persona]), draft.pk, "q_net", "none", 1)
+    assert response.status_code == expected
+
+
+def test_the_assessment_list_shows_only_my_enterprises(personas: Personas, draft) -> None:
+    mine = api_as(personas.viewer).get("/api/v1/assessments/").json()
+    assert [a["id"] for a in mine["results"]] == [draft.pk]
+    theirs = api_as(personas.outsider).get("/api/v1/assessments/").json()
+    assert theirs["results"] == []
+    assert api_as(None).get("/api/v1/assessments/").status_code == 401
