@@ -1,0 +1,163 @@
+"""What comes out of an assessment: improvement-plan items, certificates, generated files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanItem(models.Model):
+    """An improvement-plan item the enterprise adopted, kept across assessments.
+
+    Keyed by enterprise, framework and question, so that progress made against one
+    assessment's plan carries into the next; a later submitted assessment whose
+    answer meets the item's target marks it confirmed.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="plan_items"
+    )
+    framework = models.ForeignKey(
+        "assessments.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    question_key = models.CharField(max_length=64)
+    adopted_from = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recommendation = models.TextField(_("recommendation"))
+    target_score = models.DecimalField(max_digits=10, decimal_places=3)
+    expected_gain = models.DecimalField(max_digits=10, decimal_places=3)
+    phase = models.CharField(_("phase"), max_length=8)
+    owner = models.CharField(_("owner"), max_length=100, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    confirmed_by = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The later assessment whose answer met the target."),
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise_id", "framework_id", "question_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "framework", "question_key"], name="uniq_plan_item"
+            ),
+        ]
+        verbose_name = _("improvement-plan item")
+        verbose_name_plural = _("improvement-plan items")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.question_key} ({self.status})"
+
+
+class Certificate(models.Model):
+    """A signed statement that an enterprise reached a level on a framework version.
+
+    One per assessment (a unique constraint). Issuing a new one supersedes the
+    enterprise's previous valid certificate on the same framework. "expired" is not
+    stored: it follows from `expires_at`.
+    """
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment", on_delete=models.PROTECT, related_name="certificate"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="certificates"
+    )
+    framework = models.ForeignKey(
+        "assessments.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    # What is signed, frozen at issue (the enterprise may later rename itself).
+    enterprise_name = models.CharField(max_length=200)
+    framework_title = models.CharField(max_length=200)
+    framework_version = models.CharField(max_length=32)
+    level_code = models.CharField(max_length=32)
+    level_name = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    key_fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALID)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["enterprise", "framework", "status"])]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class SerialCounter(models.Model):
+    """The last sequence number used for a serial prefix (framework, year, region)."""
+
+    prefix = models.CharField(max_length=32, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class GeneratedFile(models.Model):
+    """A PDF (or export) made by a Celery task, with its progress.
+
+    One row per (kind, object): a task run twice claims the same row and writes the
+    same file name, so a retry leaves exactly one file.
+    """
+
+    class Kind(models.TextChoices):
+        CERTIFICATE_PDF = "certificate_pdf", _("Certificate PDF")
+        REPORT_PDF = "report_pdf", _("Assessment report PDF")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="generated/", blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_generated_file"),
+        ]
+        verbose_name = _("generated file")
+        verbose_name_plural = _("generated files")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} ({self.state})"
