@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("assessments.urls_review")),
     path("", include("reports.urls")),
+    path("", include("reports.urls_certificates")),
 ]
 
 handler404 = "config.views.page_not_found"

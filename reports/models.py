@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .storage import generated_storage_callable
+
 
 class PlanItem(models.Model):
     """An improvement-plan item the enterprise adopted, kept across assessments.
@@ -121,6 +123,9 @@ class SerialCounter(models.Model):
     prefix = models.CharField(max_length=32, primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
 
 class GeneratedFile(models.Model):
     """A PDF (or export) made by a Celery task, with its progress.
@@ -143,7 +148,7 @@ class GeneratedFile(models.Model):
     object_id = models.PositiveBigIntegerField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(upload_to="generated/", blank=True)
+    file = models.FileField(upload_to="generated/", blank=True, storage=generated_storage_callable)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(

@@ -10,8 +10,11 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from assessments.models import Assessment, FrameworkVersion
+from assessments.services import frameworks as fw_services
 from enterprises import services
 from enterprises.models import Enterprise, Role, SupplierLink, User
+from tests.assessments.helpers import MINIMAL_YAML
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 PASSWORD = "pw-Gradient-2026"
@@ -111,3 +114,30 @@ def api_as(user: User | None) -> APIClient:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def reference_loaded(transactional_db: None) -> None:
+    """Transactional tests start from a flushed database: reload what migrate installs."""
+    from django.core.management import call_command
+
+    from assessments.models import Framework, FrameworkVersion
+    from assessments.services.frameworks import install_shipped
+
+    call_command("load_reference_data", verbosity=0)
+    install_shipped(Framework, FrameworkVersion)
+
+
+@pytest.fixture
+def test_framework(db: None) -> FrameworkVersion:
+    """A two-question framework: L1 (self-assessed) at 2 points, L2 (review) at 4."""
+    return fw_services.framework_import(source=MINIMAL_YAML, publish=True)
+
+
+@pytest.fixture
+def draft(personas: Personas, test_framework: FrameworkVersion) -> Assessment:
+    from assessments.services.assessments import assessment_start
+
+    return assessment_start(
+        enterprise=personas.enterprise, framework_code="test-fw", user=personas.editor
+    )

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import scoring
+from assessments import events, scoring
 from assessments.models import (
     Answer,
     AnswerRevision,
@@ -213,6 +213,7 @@ def assessment_submit(*, assessment: Assessment, user: User, pledge: bool) -> As
         level_code=computed.level_code,
         user=user,
     )
+    events.assessment_settled(locked.pk)
     return locked
 
 
@@ -269,6 +270,7 @@ def assessment_review(
             comment=comment,
             user=reviewer,
         )
+        events.assessment_settled(locked.pk)
         return locked
     if decision == "return":
         if not comment.strip():

@@ -155,3 +155,19 @@ GRADIENT_LEVEL_LABEL = _("Smart-factory gradient")
 # Evidence uploads: at most this many bytes per file (20 MB by default).
 GRADIENT_EVIDENCE_MAX_BYTES = env.get_int("GRADIENT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Certificates: Ed25519 key (base64 raw or PEM) from the environment; without it a
+# development key is generated into var/ (ignored by git).
+GRADIENT_CERTIFICATE_SIGNING_KEY = env.CERTIFICATE_SIGNING_KEY
+GRADIENT_DEV_SIGNING_KEY_FILE = str(BASE_DIR / "var" / "certificate-signing-key.pem")
+GRADIENT_CERTIFICATE_VALID_DAYS = env.get_int("GRADIENT_CERTIFICATE_VALID_DAYS", 730)
+# Peer comparisons and benchmarks need at least this many enterprises in a group.
+GRADIENT_BENCHMARK_MIN_GROUP = env.get_int("GRADIENT_BENCHMARK_MIN_GROUP", 5)
+
+# Every periodic schedule, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "settle-unsettled-assessments": {
+        "task": "reports.sweep_unsettled",
+        "schedule": 600.0,
+    },
+}

@@ -22,3 +22,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Certificates must verify across hosts and restarts: the key comes from the environment.
+GRADIENT_CERTIFICATE_SIGNING_KEY = env.require("GRADIENT_CERTIFICATE_SIGNING_KEY")

@@ -12,3 +12,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="gradient-test-media-")
 # The suite runs tasks in-process even when CI provides a broker; tests marked
 # `integration` start a real worker and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+GRADIENT_DEV_SIGNING_KEY_FILE = tempfile.mkdtemp(prefix="gradient-test-key-") + "/key.pem"

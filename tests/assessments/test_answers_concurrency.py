@@ -16,15 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db: None) -> None:
-    """Transactional tests start from a flushed database: reload what migrate installs."""
-    from django.core.management import call_command
-
-    from assessments.models import Framework, FrameworkVersion
-    from assessments.services.frameworks import install_shipped
-
-    call_command("load_reference_data", verbosity=0)
-    install_shipped(Framework, FrameworkVersion)
+def _reference(reference_loaded: None) -> None:
+    """Reference data first, then the personas and the draft."""
 
 
 @pytest.mark.skipif(

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GRADIENT_CERTIFICATE"))
+    }
     base.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -58,6 +60,20 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "k" * 30 + "Q7#v" + "z" * 30,
             "DJANGO_ALLOWED_HOSTS": "gradient.example.com",
+            "GRADIENT_CERTIFICATE_SIGNING_KEY": "A" * 43 + "=",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_certificate_signing_key() -> None:
+    result = run_manage(
+        "check",
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "gradient.example.com",
+        },
+    )
+    assert result.returncode != 0
+    assert "GRADIENT_CERTIFICATE_SIGNING_KEY" in result.stderr

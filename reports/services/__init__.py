@@ -1,0 +1,1 @@
+"""Writes for plans, certificates and generated files."""
