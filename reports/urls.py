@@ -1,5 +1,13 @@
 """Pages for results, plans, certificates and analytics."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "assessments/<int:pk>/result/",
+        views.assessment_result,
+        name="assessment-result",
+    ),
+]
