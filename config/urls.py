@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("enterprises.urls_api")),
     path("", include("assessments.urls_api")),
     path("", include("assessments.urls_api_assessments")),
+    path("", include("reports.urls_api_plans")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("assessments.urls_review")),
     path("", include("reports.urls")),
     path("", include("reports.urls_certificates")),
+    path("", include("reports.urls_plans")),
 ]
 
 handler404 = "config.views.page_not_found"

@@ -10,18 +10,14 @@ from django.db.models import Exists, OuterRef
 from assessments.models import Assessment
 from reports.models import Certificate, GeneratedFile
 
-from . import certificates, files
+from . import certificates, files, plans
 
 logger = logging.getLogger(__name__)
 
 
 def assessment_settle(*, assessment_id: int) -> Certificate | None:
     assessment = Assessment.objects.get(pk=assessment_id)
-    try:
-        from . import plans
-    except ImportError:  # pragma: no cover - plans arrive with their own module
-        plans = None  # type: ignore[assignment]
-    if plans is not None and assessment.answers_snapshot is not None:
+    if assessment.answers_snapshot is not None:
         plans.plan_items_confirm(assessment=assessment)
     certificate = certificates.certificate_issue(assessment_id=assessment_id)
     if certificate is not None:
