@@ -117,3 +117,38 @@ class CertificatePdfRequestView(APIView):
             kind=GeneratedFile.Kind.CERTIFICATE_PDF, object_id=certificate.pk, user=request.user
         )
         return Response({"state": row.state, "progress": row.progress, "error": row.error})
+
+
+class ReportPdfView(APIView):
+    """The assessment report PDF: its state (GET), or ask for it (POST)."""
+
+    def _assessment(self, request: Request, pk: int) -> Any:
+        from assessments.models import Assessment
+
+        assessment = assessment_get_for(request.user, pk, "view")
+        if assessment.status == Assessment.Status.DRAFT:
+            raise NotFound(_("A report is made once the assessment is submitted."))
+        return assessment
+
+    def _state(self, assessment_id: int) -> dict[str, Any]:
+        row = GeneratedFile.objects.filter(
+            kind=GeneratedFile.Kind.REPORT_PDF, object_id=assessment_id
+        ).first()
+        return {
+            "state": row.state if row else "missing",
+            "progress": row.progress if row else 0,
+            "error": row.error if row else "",
+            "pdf_url": reverse("report-pdf", args=[assessment_id]),
+        }
+
+    @extend_schema(responses={200: OpenApiResponse(description="{state, progress, pdf_url}")})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self._state(self._assessment(request, pk).pk))
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="Requested")})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = self._assessment(request, pk)
+        generated_file_request(
+            kind=GeneratedFile.Kind.REPORT_PDF, object_id=assessment.pk, user=request.user
+        )
+        return Response(self._state(assessment.pk))
