@@ -17,6 +17,7 @@ from assessments.access import assessment_get_for
 from assessments.presenters import tr
 
 from . import charts, selectors
+from .models import Certificate
 
 # A radar needs three axes to enclose an area; with fewer, bars read better.
 RADAR_MIN_AXES = 3
@@ -131,5 +132,6 @@ def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
         "min_group": selectors.benchmark_min_group(),
         "charts": _charts(summary, groups, history),
         "printed_at": timezone.localtime(),
+        "certificate": Certificate.objects.filter(assessment=assessment).first(),
     }
     return render(request, "reports/result.html", context)

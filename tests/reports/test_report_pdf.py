@@ -104,3 +104,16 @@ def test_who_may_open_the_report_page(
 ) -> None:
     client.force_login(personas.all()[persona])
     assert client.get(f"/assessments/{submitted.pk}/report.pdf").status_code == expected
+
+
+def test_the_result_page_links_the_certificate_report_and_plan(
+    personas: Personas, submitted, client
+) -> None:
+    client.force_login(personas.viewer)
+    html = client.get(f"/assessments/{submitted.pk}/result/").content.decode()
+    serial = Certificate.objects.get(assessment=submitted).serial
+    assert serial in html
+    assert f"/verify/{serial}/" in html
+    assert f"/certificates/{serial}/pdf/" in html
+    assert f"/assessments/{submitted.pk}/report.pdf" in html
+    assert f"/assessments/{submitted.pk}/plan/" in html
