@@ -48,11 +48,7 @@ def assessment_get_for(user: Any, pk: Any, action: AssessmentAction = "view") ->
     if not getattr(user, "is_authenticated", False):
         raise not_found
     assessment = (
-        Assessment.objects.select_related(
-            "enterprise", "framework", "framework_version", "framework_version__framework"
-        )
-        .filter(pk=pk)
-        .first()
+        Assessment.objects.with_version().select_related("enterprise").filter(pk=pk).first()
     )
     if assessment is None:
         raise not_found

@@ -86,7 +86,7 @@ class AssessmentListView(APIView):
             Assessment.objects.filter(
                 enterprise__in=Enterprise.objects.of_member(request.user).values("pk")
             )
-            .select_related("framework_version__framework")
+            .with_version()
             .order_by("-created_at", "-id")
         )
         if enterprise := request.query_params.get("enterprise"):

@@ -84,6 +84,14 @@ class AssessmentQuerySet(models.QuerySet):
     def scored(self) -> AssessmentQuerySet:
         return self.exclude(result__isnull=True)
 
+    def with_version(self) -> AssessmentQuerySet:
+        """Join the framework version without its document (hundreds of KB of JSON and
+        YAML): the engine's compiled form is cached per version, so hot paths such as an
+        answer write never need to transfer or decode it."""
+        return self.select_related(
+            "framework", "framework_version", "framework_version__framework"
+        ).defer("framework_version__definition", "framework_version__source")
+
 
 class Assessment(models.Model):
     """One enterprise's assessment on one framework version.

@@ -72,7 +72,8 @@ def review_queue_for(user: Any) -> Any:
 
     pending = (
         Assessment.objects.filter(status=Assessment.Status.PENDING_REVIEW)
-        .select_related("enterprise", "enterprise__region", "framework_version__framework")
+        .with_version()
+        .select_related("enterprise", "enterprise__region")
         .order_by("submitted_at", "id")
     )
     if getattr(user, "assessor", None) is not None:

@@ -69,9 +69,7 @@ def _lock_draft(assessment_id: int) -> Assessment:
     a submission never interleave.
     """
     assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("framework_version", "framework")
-        .get(pk=assessment_id)
+        Assessment.objects.select_for_update(of=("self",)).with_version().get(pk=assessment_id)
     )
     if assessment.status != Assessment.Status.DRAFT:
         raise Conflict(
@@ -232,11 +230,7 @@ def assessment_review(
     - return: back to the enterprise with comments, which gets a new draft holding the
       same answers.
     """
-    locked = (
-        Assessment.objects.select_for_update()
-        .select_related("framework_version")
-        .get(pk=assessment.pk)
-    )
+    locked = Assessment.objects.select_for_update(of=("self",)).with_version().get(pk=assessment.pk)
     if locked.status != Assessment.Status.PENDING_REVIEW:
         raise Conflict(_("Only an assessment pending review can be reviewed."))
     framework = compiled_framework(locked.framework_version)

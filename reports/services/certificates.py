@@ -76,8 +76,9 @@ def certificate_issue(*, assessment_id: int) -> Certificate | None:
     if existing is not None:
         return existing
     assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("enterprise", "framework", "framework_version")
+        Assessment.objects.select_for_update(of=("self",))
+        .with_version()
+        .select_related("enterprise")
         .get(pk=assessment_id)
     )
     level_code = level_for_certificate(assessment)

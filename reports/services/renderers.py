@@ -77,9 +77,9 @@ def report_context(assessment: Assessment) -> dict[str, Any]:
 
 
 def render_report_pdf(row: GeneratedFile) -> bytes:
-    assessment = Assessment.objects.select_related(
-        "enterprise", "framework_version", "framework"
-    ).get(pk=row.object_id)
+    assessment = (
+        Assessment.objects.with_version().select_related("enterprise").get(pk=row.object_id)
+    )
     from django.utils import translation
 
     with translation.override("zh-hans"):
