@@ -199,7 +199,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         healthy = False
     from django.conf import settings
 
-    if settings.CELERY_BROKER_URL:
+    if settings.GRADIENT_BROKER_CONFIGURED:
         from config.celery import app
 
         try:

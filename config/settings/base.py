@@ -127,10 +127,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-CELERY_BROKER_URL = env.CELERY_BROKER_URL
+# The embedded default: with no broker configured, tasks run in-process (and Celery is
+# pointed at its in-memory transport so nothing tries to reach a broker).
+GRADIENT_BROKER_CONFIGURED = env.CELERY_BROKER_URL is not None
+CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
-# The embedded default: with no broker configured, tasks run in-process.
-CELERY_TASK_ALWAYS_EAGER = env.CELERY_BROKER_URL is None
+CELERY_TASK_ALWAYS_EAGER = not GRADIENT_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -148,6 +150,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # WeasyPrint and fontTools narrate every render step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 GRADIENT_LEVEL_LABEL = _("Smart-factory gradient")

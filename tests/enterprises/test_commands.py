@@ -55,9 +55,22 @@ def test_create_assessor() -> None:
 def test_seed_demo_is_idempotent_and_prints_the_accounts() -> None:
     first = StringIO()
     call_command("seed_demo", stdout=first)
-    counts = (Enterprise.objects.count(), User.objects.count(), Membership.objects.count())
+    from assessments.models import Assessment
+    from reports.models import Certificate
+
+    def counts() -> tuple[int, ...]:
+        return tuple(
+            m.objects.count() for m in (Enterprise, User, Membership, Assessment, Certificate)
+        )
+
+    first_counts = counts()
     call_command("seed_demo", stdout=StringIO())
-    assert (Enterprise.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert counts() == first_counts
+    # A certified result and an open draft for the demo enterprise.
+    demo = Enterprise.objects.get(memberships__user__username="demo-admin")
+    statuses = sorted(Assessment.objects.filter(enterprise=demo).values_list("status", flat=True))
+    assert statuses == ["draft", "submitted"]
+    assert Certificate.objects.filter(enterprise=demo).exists()
     text = first.getvalue()
     for username in (
         "demo-admin",

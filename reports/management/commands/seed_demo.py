@@ -60,14 +60,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_reference_data", verbosity=0)
         with transaction.atomic():
-            accounts = self._seed()
+            accounts, enterprises = self._seed()
+            assessments = seed_assessments(enterprises)
         self.stdout.write(
             self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
         )
         for username, description in accounts:
             self.stdout.write(f"  {username:<16} {description}")
+        for username, description in assessments:
+            self.stdout.write(f"  demo assessment of {username}: {description}")
 
-    def _seed(self) -> list[tuple[str, str]]:
+    def _seed(self) -> tuple[list[tuple[str, str]], dict[str, Enterprise]]:
         from enterprises.models import Cluster
 
         known_clusters = set(Cluster.objects.values_list("code", flat=True))
@@ -143,4 +146,43 @@ class Command(BaseCommand):
             ("demo-officer-wx", "bureau officer, Wuxi (320200)"),
             ("demo-assessor", "assessor, 江苏智能制造诊断服务中心"),
             ("admin", "platform staff (Django admin at /admin/)"),
-        ]
+        ], enterprises
+
+
+def seed_assessments(enterprises: dict[str, Enterprise]) -> list[tuple[str, str]]:
+    """Idempotent demo assessments: a certified SME result and an open smart-factory draft
+    for the demo enterprise; a submitted result for the supplier. Answers come from the
+    seeded generator, so every run produces the same ones."""
+    import random
+
+    from assessments.models import Assessment
+    from assessments.selectors import compiled_framework
+    from assessments.services.assessments import answer_save, assessment_start, assessment_submit
+    from assessments.synthetic import realistic_answers
+    from reports.services.settle import assessment_settle
+
+    notes = []
+    plan = [
+        ("demo-admin", "sme-digital-level-2024", True, 11),
+        ("demo-admin", "smart-factory-gradient", False, 12),
+        ("demo-supplier", "sme-digital-level-2024", True, 13),
+    ]
+    for username, code, submit, seed in plan:
+        enterprise = enterprises[username]
+        if Assessment.objects.filter(enterprise=enterprise, framework__code=code).exists():
+            continue
+        user = User.objects.get(username=username)
+        draft = assessment_start(enterprise=enterprise, framework_code=code, user=user)
+        framework = compiled_framework(draft.framework_version)
+        answers = realistic_answers(framework, random.Random(seed))
+        if not submit:  # a draft half filled in
+            answers = dict(list(answers.items())[: len(answers) // 2])
+        for key, value in answers.items():
+            answer_save(assessment=draft, user=user, question_key=key, value=value, base_revision=0)
+        if submit:
+            done = assessment_submit(assessment=draft, user=user, pledge=True)
+            assessment_settle(assessment_id=done.pk)
+            notes.append((username, f"{code}: submitted, level {done.level_code or '-'}"))
+        else:
+            notes.append((username, f"{code}: draft with {len(answers)} answers"))
+    return notes
