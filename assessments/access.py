@@ -13,7 +13,7 @@ from enterprises.access import membership_for
 from enterprises.errors import Forbidden, NotFound
 from enterprises.models import Enterprise, Role
 
-from .models import Assessment
+from .models import Assessment, Evidence
 
 AssessmentAction = Literal["view", "edit", "review"]
 
@@ -76,3 +76,12 @@ def assessment_get_for(user: Any, pk: Any, action: AssessmentAction = "view") ->
     if action == "view" and user.is_staff:
         return assessment
     raise not_found
+
+
+def evidence_get_for(user: Any, pk: Any, action: AssessmentAction = "view") -> Evidence:
+    """An evidence file, if `user` may perform `action` on its assessment."""
+    evidence = Evidence.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if evidence is None:
+        raise NotFound(_("Evidence not found."))
+    assessment_get_for(user, evidence.assessment_id, action)
+    return evidence

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -14,11 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.access import enterprise_get_for
-from enterprises.errors import NotFound
 from enterprises.models import Enterprise
 
 from . import presenters
-from .access import assessment_get_for
+from .access import assessment_get_for, evidence_get_for
 from .models import Answer, AnswerRevision, Assessment, Evidence, ReviewDecision
 from .selectors import assessment_progress, compiled_framework
 from .services import assessments as services
@@ -306,14 +304,6 @@ class EvidenceListView(APIView):
             upload=data.validated_data["file"],
         )
         return Response(evidence_out(evidence), status=status.HTTP_201_CREATED)
-
-
-def evidence_get_for(user: Any, pk: int, action: str) -> Evidence:
-    evidence = Evidence.objects.filter(pk=pk).first()
-    if evidence is None:
-        raise NotFound(_("Evidence not found."))
-    assessment_get_for(user, evidence.assessment_id, action)  # type: ignore[arg-type]
-    return evidence
 
 
 class EvidenceDownloadView(APIView):
