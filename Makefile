@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 
-.PHONY: run test setup sysdeps venv messages migrate lint format typecheck clean
+.PHONY: run test bench setup sysdeps venv messages migrate lint format typecheck clean
 
 run: setup migrate  ## Serve the site with demo data on http://127.0.0.1:8000
 	$(PY) manage.py seed_demo
@@ -15,6 +15,9 @@ run: setup migrate  ## Serve the site with demo data on http://127.0.0.1:8000
 
 test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set)
 	$(PY) -m pytest
+
+bench: setup  ## Time the hot paths and write benchmarks/RESULTS.md (set DATABASE_URL for PostgreSQL)
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 setup: sysdeps venv messages
 

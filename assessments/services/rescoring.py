@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from assessments import scoring
 from assessments.models import Assessment, FrameworkVersion
@@ -32,6 +33,50 @@ def stored_result(framework: scoring.Framework, answers: dict[str, Any]) -> Stor
         level_code=result.level.code if result.level else "",
         engine_version=result.engine_version,
     )
+
+
+def _write_results(updates: list[tuple[int, StoredResult]]) -> None:
+    """Write a batch of results. Call inside a transaction.
+
+    On PostgreSQL one UPDATE ... FROM (VALUES ...) writes the batch; it is about 2.5x
+    faster than bulk_update's CASE expressions for results of ~20 KB each (measured by
+    benchmarks/bench_rescore.py), and rescoring is dominated by this write.
+    """
+    if connection.vendor != "postgresql":
+        Assessment.objects.bulk_update(
+            [
+                Assessment(
+                    pk=pk,
+                    result=r.result,
+                    total=r.total,
+                    level_code=r.level_code,
+                    engine_version=r.engine_version,
+                )
+                for pk, r in updates
+            ],
+            ["result", "total", "level_code", "engine_version"],
+            batch_size=500,
+        )
+        return
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    rows_sql = ", ".join(["(%s, %s::jsonb, %s::numeric, %s, %s)"] * len(updates))
+    params: list[Any] = []
+    for pk, r in updates:
+        params += [
+            pk,
+            json.dumps(r.result, ensure_ascii=False),
+            r.total,
+            r.level_code,
+            r.engine_version,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS a SET result = v.result, total = v.total, "  # noqa: S608
+            "level_code = v.level_code, engine_version = v.engine_version "
+            f"FROM (VALUES {rows_sql}) AS v(id, result, total, level_code, engine_version) "
+            "WHERE a.id = v.id",
+            params,
+        )
 
 
 def results_rescore(
@@ -61,22 +106,12 @@ def results_rescore(
         )
         if not rows:
             break
-        updates = []
-        for pk, version_id, answers in rows:
-            computed = stored_result(compiled_framework(versions[version_id]), answers)
-            updates.append(
-                Assessment(
-                    pk=pk,
-                    result=computed.result,
-                    total=computed.total,
-                    level_code=computed.level_code,
-                    engine_version=computed.engine_version,
-                )
-            )
+        updates = [
+            (pk, stored_result(compiled_framework(versions[version_id]), answers))
+            for pk, version_id, answers in rows
+        ]
         with transaction.atomic():
-            Assessment.objects.bulk_update(
-                updates, ["result", "total", "level_code", "engine_version"], batch_size=500
-            )
+            _write_results(updates)
         done += len(rows)
         last_pk = rows[-1][0]
         if progress:

@@ -73,6 +73,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "db.sqlite3",
+            # Concurrent writers (two tabs autosaving) wait for the lock instead of
+            # failing with "database is locked": take it at BEGIN, wait up to 20 s,
+            # and let readers proceed beside the writer (WAL).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
