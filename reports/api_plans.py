@@ -74,6 +74,8 @@ def step_out(step: plans.PlanStep, adopted: PlanItem | None) -> dict[str, Any]:
         "current_score": to_plain(step.current_score),
         "target_score": to_plain(step.target_score),
         "max_score": to_plain(step.max_score),
+        "current_value": step.current_value,
+        "target_value": step.target_value,
         "weight": to_plain(step.question.weight),
         "answered": step.answered,
         "blocks_gate": step.blocking,

@@ -138,7 +138,7 @@ SPECTACULAR_SETTINGS = {
 # The embedded default: with no broker configured, tasks run in-process (and Celery is
 # pointed at its in-memory transport so nothing tries to reach a broker).
 GRADIENT_BROKER_CONFIGURED = env.CELERY_BROKER_URL is not None
-CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
 CELERY_TASK_ALWAYS_EAGER = not GRADIENT_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
