@@ -7,6 +7,8 @@ api_v1 = [
     path("", include("assessments.urls_api")),
     path("", include("assessments.urls_api_assessments")),
     path("", include("reports.urls_api_plans")),
+    path("", include("enterprises.urls_api_supply")),
+    path("", include("reports.urls_api_supply")),
 ]
 
 urlpatterns = [

@@ -190,6 +190,9 @@ def enterprise_register(
         enterprise.clusters.set(cluster_codes)
     Membership.objects.create(user=user, enterprise=enterprise, role=Role.ADMIN)
     token, _created = Token.objects.get_or_create(user=user)
+    from .services_supply import supplier_links_attach  # services_supply imports this module
+
+    supplier_links_attach(enterprise=enterprise)
     return user, enterprise, token.key
 
 

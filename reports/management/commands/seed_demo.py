@@ -10,6 +10,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from enterprises import services
 from enterprises.models import Enterprise, Membership, Role, SupplierLink, User
+from enterprises.services_supply import supplier_invite, supplier_link_accept
 
 DEMO_PASSWORD = "gradient-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
@@ -106,16 +107,15 @@ class Command(BaseCommand):
             services.membership_add(enterprise=main, username="demo-viewer", role=Role.VIEWER)
 
         supplier = enterprises["demo-supplier"]
-        SupplierLink.objects.get_or_create(
-            anchor=enterprises["demo-anchor"],
-            supplier_uscc=supplier.uscc,
-            defaults={
-                "supplier": supplier,
-                "supplier_name": supplier.name,
-                "contact_email": "demo-supplier@example.com",
-                "status": SupplierLink.Status.INVITED,
-            },
-        )
+        anchor = enterprises["demo-anchor"]
+        if not SupplierLink.objects.filter(anchor=anchor, supplier_uscc=supplier.uscc).exists():
+            link = supplier_invite(
+                anchor=anchor,
+                uscc=supplier.uscc,
+                name=supplier.name,
+                contact_email="demo-supplier@example.com",
+            )
+            supplier_link_accept(link=link)
 
         services.bureau_officer_create(
             username="demo-officer",

@@ -1,0 +1,225 @@
+"""HTTP API for supplier links and consent: thin views over enterprises.services_supply.
+
+The anchor's supplier list (GET and the invite POST of /enterprises/{anchor}/suppliers/)
+shows assessment results, so its view lives in reports.api_supply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services_supply as services
+from .access import enterprise_get_for
+from .errors import ValidationFailed
+from .models import SupplierLink
+
+# ---- presenting ------------------------------------------------------------------------
+
+
+def supplier_brief(link: SupplierLink) -> dict[str, Any]:
+    """The supplier as a link shows it: the registered enterprise's name once it exists."""
+    supplier = link.supplier
+    return {
+        "id": link.supplier_id,
+        "name": supplier.name if supplier is not None else link.supplier_name,
+        "uscc": link.supplier_uscc,
+    }
+
+
+def link_out(link: SupplierLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "anchor": {"id": link.anchor_id, "name": link.anchor.name},
+        "supplier": supplier_brief(link),
+        "status": link.status,
+        "tier": link.tier,
+        "parent": link.parent_id,
+        "consented_at": link.consented_at,
+        "created_at": link.created_at,
+    }
+
+
+# ---- schema ------------------------------------------------------------------------------
+
+
+class EnterpriseRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class LinkSupplierOut(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="null until the supplier registers")
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+class SupplierLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    anchor = EnterpriseRefOut()
+    supplier = LinkSupplierOut()
+    status = serializers.CharField(help_text="invited | accepted | declined | revoked")
+    tier = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+    consented_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class SupplierInviteInput(serializers.Serializer):
+    uscc = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    tier = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=99)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        help_text="A link of the same anchor whose supplier is this supplier's customer",
+    )
+
+
+class SupplierInviteOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    supplier = LinkSupplierOut()
+    tier = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+
+
+def invite_out(link: SupplierLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "status": link.status,
+        "supplier": supplier_brief(link),
+        "tier": link.tier,
+        "parent": link.parent_id,
+    }
+
+
+# ---- views -------------------------------------------------------------------------------
+
+
+class SupplierLinkListView(APIView):
+    @extend_schema(operation_id="supplier_links_list", responses={200: SupplierLinkOut(many=True)})
+    def get(self, request: Request) -> Response:
+        links = services.supplier_links_visible_to(request.user)
+        return Response([link_out(link) for link in links])
+
+
+class _SupplierLinkDecisionView(APIView):
+    decide: Any = None
+
+    def post(self, request: Request, pk: int) -> Response:
+        link = services.supplier_link_get_for(request.user, pk)
+        link = type(self).decide(link=link)
+        return Response(link_out(link))
+
+
+class SupplierLinkAcceptView(_SupplierLinkDecisionView):
+    decide = staticmethod(services.supplier_link_accept)
+
+    @extend_schema(
+        operation_id="supplier_link_accept",
+        request=None,
+        responses={200: SupplierLinkOut, 403: None, 404: None, 409: None},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class SupplierLinkDeclineView(_SupplierLinkDecisionView):
+    decide = staticmethod(services.supplier_link_decline)
+
+    @extend_schema(
+        operation_id="supplier_link_decline",
+        request=None,
+        responses={200: SupplierLinkOut, 403: None, 404: None, 409: None},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class SupplierLinkRevokeView(_SupplierLinkDecisionView):
+    decide = staticmethod(services.supplier_link_revoke)
+
+    @extend_schema(
+        operation_id="supplier_link_revoke",
+        request=None,
+        responses={200: SupplierLinkOut, 403: None, 404: None, 409: None},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class SupplierImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="xlsx, or CSV in UTF-8 or GBK")
+
+
+class SupplierImportRowProblemOut(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row number as a spreadsheet shows it")
+    column = serializers.CharField()
+    problem = serializers.CharField()
+
+
+class SupplierImportErrorOut(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+    rows = SupplierImportRowProblemOut(many=True)
+
+
+class SupplierImportOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    links = SupplierInviteOut(many=True)
+
+
+class SupplierImportView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="anchor_suppliers_import",
+        request={"multipart/form-data": SupplierImportInput},
+        responses={
+            201: SupplierImportOut,
+            400: OpenApiResponse(SupplierImportErrorOut, description="Nothing was imported"),
+            403: None,
+            404: None,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        anchor = enterprise_get_for(request.user, pk, "manage")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                _("The file cannot be imported: nothing was saved."),
+                errors={"file": [_("Choose an xlsx or CSV file.")]},
+                extra={"rows": []},
+            )
+        links = services.supplier_import(
+            anchor=anchor, content=upload.read(), filename=upload.name or ""
+        )
+        body = {"created": len(links), "links": [invite_out(link) for link in links]}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SupplierImportTemplateView(APIView):
+    @extend_schema(
+        operation_id="anchor_suppliers_import_template",
+        responses={(200, services.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 403: None, 404: None},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        enterprise_get_for(request.user, pk, "manage")
+        response = HttpResponse(
+            services.supplier_import_template(), content_type=services.XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = 'attachment; filename="suppliers-template.xlsx"'
+        return response

@@ -1,0 +1,424 @@
+"""Supply chains: an anchor firm's supplier links, invitations and the supplier's consent.
+
+Writes are keyword-only and atomic. Consent is absolute: until a supplier's admin
+accepts (and after a revoke) the anchor learns nothing but the link and its status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from .access import membership_for
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .models import Enterprise, Role, SupplierLink
+from .services import uscc_errors, uscc_normalise
+
+Status = SupplierLink.Status
+
+# Which states each consent decision may leave from, and where it goes.
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "accept": ({Status.INVITED, Status.DECLINED}, Status.ACCEPTED),
+    "decline": ({Status.INVITED}, Status.DECLINED),
+    "revoke": ({Status.ACCEPTED}, Status.REVOKED),
+}
+
+
+# ---- reading and access ------------------------------------------------------------------
+
+
+def supplier_links_visible_to(user: Any) -> QuerySet[SupplierLink]:
+    """The links where `user` administers the anchor or the supplier (one query to list)."""
+    if not getattr(user, "is_authenticated", False):
+        return SupplierLink.objects.none()
+    administered = Enterprise.objects.of_member(user, Role.ADMIN).values("pk")
+    return (
+        SupplierLink.objects.filter(Q(anchor__in=administered) | Q(supplier__in=administered))
+        .select_related("anchor", "supplier")
+        .order_by("anchor_id", "supplier_name", "id")
+    )
+
+
+def supplier_link_get_for(user: Any, pk: Any) -> SupplierLink:
+    """The link `pk` if `user` may decide on it: only the supplier's admins may.
+
+    Members of either side who are not the supplier's admins get Forbidden; anyone
+    else NotFound (no hint that the link exists).
+    """
+    not_found = NotFound(_("Supplier link not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    link = SupplierLink.objects.select_related("anchor", "supplier").filter(pk=pk).first()
+    if link is None:
+        raise not_found
+    if link.supplier_id is not None:
+        membership = membership_for(user, link.supplier_id)
+        if membership is not None:
+            if membership.allows(Role.ADMIN):
+                return link
+            raise Forbidden(_("Only the supplier's administrators may decide on this link."))
+    if membership_for(user, link.anchor_id) is not None:
+        raise Forbidden(_("Only the supplier's administrators may decide on this link."))
+    raise not_found
+
+
+# ---- invitations -------------------------------------------------------------------------
+
+
+def registration_url(uscc: str) -> str:
+    """The absolute registration address with the code filled in."""
+    base = str(settings.GRADIENT_SITE_URL or "").rstrip("/")
+    return f"{base}{reverse('register')}?{urlencode({'uscc': uscc})}"
+
+
+def _send_invitation(link_id: int) -> None:
+    """Email the supplier's contact an invitation to register (Chinese first)."""
+    link = SupplierLink.objects.select_related("anchor").filter(pk=link_id).first()
+    if link is None or link.supplier_id is not None or not link.contact_email:
+        return
+    with translation.override("zh-hans"):
+        subject = _("%(anchor)s invites %(supplier)s to Gradient") % {
+            "anchor": link.anchor.name,
+            "supplier": link.supplier_name,
+        }
+        body = _(
+            "%(anchor)s has added %(supplier)s as a supplier on Gradient, the smart-factory "
+            "readiness platform.\n\n"
+            "Register your enterprise with its unified social credit code %(uscc)s here:\n"
+            "%(url)s\n\n"
+            "After registering, your administrator decides whether to share your "
+            "assessment results with %(anchor)s. Nothing is shared without that consent."
+        ) % {
+            "anchor": link.anchor.name,
+            "supplier": link.supplier_name,
+            "uscc": link.supplier_uscc,
+            "url": registration_url(link.supplier_uscc),
+        }
+    send_mail(subject, body, None, [link.contact_email])
+
+
+@transaction.atomic
+def supplier_invite(
+    *,
+    anchor: Enterprise,
+    uscc: str,
+    name: str,
+    contact_email: str = "",
+    tier: int | None = None,
+    parent_id: int | None = None,
+) -> SupplierLink:
+    """Link `anchor` to the supplier with `uscc`.
+
+    A registered supplier is linked at once (the request shows in its supplier-links
+    list); otherwise the contact is emailed a registration link after the transaction
+    commits and the link attaches when that code registers. Raises ValidationFailed
+    naming every bad field.
+    """
+    uscc = uscc_normalise(uscc)
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    supplier: Enterprise | None = None
+    if messages := uscc_errors(uscc):
+        errors["uscc"] = messages
+    elif uscc == anchor.uscc:
+        errors["uscc"] = [_("An enterprise cannot be its own supplier.")]
+    elif SupplierLink.objects.filter(anchor=anchor, supplier_uscc=uscc).exists():
+        errors["uscc"] = [_("This supplier is already on your list.")]
+    else:
+        supplier = Enterprise.objects.filter(uscc=uscc).first()
+        if supplier is None and not contact_email:
+            errors["contact_email"] = [
+                _("No enterprise with this code is registered yet: give an email to invite.")
+            ]
+    if not name and supplier is None:
+        errors["name"] = [_("Enter the supplier's name.")]
+    parent: SupplierLink | None = None
+    if parent_id is not None:
+        parent = SupplierLink.objects.filter(pk=parent_id, anchor=anchor).first()
+        if parent is None:
+            errors["parent"] = [_("Choose one of your own supplier links.")]
+    if errors:
+        raise ValidationFailed(_("The supplier cannot be invited."), errors=errors)
+    if tier is None:
+        tier = parent.tier + 1 if parent is not None else 1
+    try:
+        with transaction.atomic():
+            link = SupplierLink.objects.create(
+                anchor=anchor,
+                supplier=supplier,
+                supplier_uscc=uscc,
+                supplier_name=name or (supplier.name if supplier else ""),
+                contact_email=contact_email,
+                status=Status.INVITED,
+                tier=tier,
+                parent=parent,
+            )
+    except IntegrityError as exc:  # a concurrent invitation of the same code won the race
+        raise ValidationFailed(
+            _("The supplier cannot be invited."),
+            errors={"uscc": [_("This supplier is already on your list.")]},
+        ) from exc
+    if supplier is None:
+        link_id = link.pk
+        transaction.on_commit(lambda: _send_invitation(link_id))
+    return link
+
+
+def supplier_links_attach(*, enterprise: Enterprise) -> int:
+    """Attach the invitations waiting for `enterprise`'s USCC; return how many.
+
+    Call inside the registration's transaction.
+    """
+    return SupplierLink.objects.filter(supplier_uscc=enterprise.uscc, supplier__isnull=True).update(
+        supplier=enterprise, updated_at=timezone.now()
+    )
+
+
+# ---- consent -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
+    sources, target = TRANSITIONS[decision]
+    locked = (
+        SupplierLink.objects.select_for_update()
+        .select_related("anchor", "supplier")
+        .get(pk=link.pk)
+    )
+    if locked.status not in sources:
+        raise Conflict(
+            _("Not allowed while the link's status is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            errors={"status": [_("Not allowed from the link's current status.")]},
+            extra={"status": locked.status},
+        )
+    locked.status = target
+    fields = ["status", "updated_at"]
+    if target == Status.ACCEPTED:
+        locked.consented_at = timezone.now()
+        fields.append("consented_at")
+    locked.save(update_fields=fields)
+    return locked
+
+
+def supplier_link_accept(*, link: SupplierLink) -> SupplierLink:
+    """The supplier consents to share its results with the anchor (from invited or declined)."""
+    return _supplier_link_decide(link=link, decision="accept")
+
+
+def supplier_link_decline(*, link: SupplierLink) -> SupplierLink:
+    """The supplier refuses an invitation."""
+    return _supplier_link_decide(link=link, decision="decline")
+
+
+def supplier_link_revoke(*, link: SupplierLink) -> SupplierLink:
+    """The supplier withdraws its consent; the anchor stops seeing its results at once."""
+    return _supplier_link_decide(link=link, decision="revoke")
+
+
+# ---- bulk import -------------------------------------------------------------------------
+
+IMPORT_COLUMNS: dict[str, str] = {
+    "uscc": "uscc",
+    "统一社会信用代码": "uscc",
+    "name": "name",
+    "企业名称": "name",
+    "contact_email": "contact_email",
+    "联系邮箱": "contact_email",
+}
+IMPORT_TEMPLATE_HEADERS = ["统一社会信用代码", "企业名称", "联系邮箱"]
+IMPORT_MAX_ROWS = 5000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _import_failed(file_errors: list[str], rows: list[dict[str, Any]] | None = None) -> Exception:
+    return ValidationFailed(
+        _("The file cannot be imported: nothing was saved."),
+        errors={"file": file_errors},
+        extra={"rows": rows or []},
+    )
+
+
+def _read_table(content: bytes, filename: str) -> Any:
+    """A pandas DataFrame of strings from an xlsx workbook or a UTF-8 or GBK CSV."""
+    import io
+
+    import pandas as pd
+
+    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
+        try:
+            return pd.read_excel(
+                io.BytesIO(content), dtype=str, keep_default_na=False, engine="openpyxl"
+            )
+        except Exception as exc:
+            raise _import_failed([_("This is not a readable xlsx workbook.")]) from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            raise _import_failed([_("The file is empty.")]) from None
+        except Exception as exc:
+            raise _import_failed([_("This is not a readable CSV file.")]) from exc
+    raise _import_failed([_("Save the CSV file as UTF-8 or GBK.")])
+
+
+def supplier_import_rows(*, content: bytes, filename: str) -> list[dict[str, Any]]:
+    """The file's rows as {uscc, name, contact_email}, with its row number (header is 1).
+
+    Raises ValidationFailed (errors["file"]) for an unreadable file or missing columns.
+    """
+    frame = _read_table(content, filename)
+    rename: dict[str, str] = {}
+    for column in frame.columns:
+        key = IMPORT_COLUMNS.get(str(column).strip().lower()) or IMPORT_COLUMNS.get(
+            str(column).strip()
+        )
+        if key and key not in rename.values():
+            rename[column] = key
+    missing = [c for c in ("uscc", "name", "contact_email") if c not in rename.values()]
+    if missing:
+        raise _import_failed(
+            [
+                _("Missing columns: %(columns)s (use the template).")
+                % {"columns": ", ".join(missing)}
+            ]
+        )
+    frame = frame.rename(columns=rename)[["uscc", "name", "contact_email"]]
+    if frame.empty:
+        raise _import_failed([_("The file has no supplier rows.")])
+    if len(frame) > IMPORT_MAX_ROWS:
+        raise _import_failed(
+            [_("Import at most %(count)d suppliers at a time.") % {"count": IMPORT_MAX_ROWS}]
+        )
+    rows: list[dict[str, Any]] = []
+    for number, record in enumerate(frame.to_dict("records"), start=2):
+        rows.append(
+            {
+                "row": number,
+                "uscc": uscc_normalise(str(record["uscc"]).strip()),
+                "name": str(record["name"]).strip(),
+                "contact_email": str(record["contact_email"]).strip(),
+            }
+        )
+    return rows
+
+
+def supplier_import_problems(
+    *, anchor: Enterprise, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every problem of every row, as {row, column, problem}; empty when all rows are fine."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    problems: list[dict[str, Any]] = []
+
+    def problem(row: dict[str, Any], column: str, message: str) -> None:
+        problems.append({"row": row["row"], "column": column, "problem": str(message)})
+
+    codes = [row["uscc"] for row in rows if row["uscc"]]
+    existing = set(
+        SupplierLink.objects.filter(anchor=anchor, supplier_uscc__in=codes).values_list(
+            "supplier_uscc", flat=True
+        )
+    )
+    registered = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+    first_row: dict[str, int] = {}
+    for row in rows:
+        uscc = row["uscc"]
+        if not uscc:
+            problem(row, "uscc", _("Enter the unified social credit code."))
+        elif messages := uscc_errors(uscc):
+            problem(row, "uscc", messages[0])
+        elif uscc == anchor.uscc:
+            problem(row, "uscc", _("An enterprise cannot be its own supplier."))
+        elif uscc in first_row:
+            problem(
+                row,
+                "uscc",
+                _("The same code is on row %(row)d.") % {"row": first_row[uscc]},
+            )
+        elif uscc in existing:
+            problem(row, "uscc", _("This supplier is already on your list."))
+        if uscc and uscc not in first_row:
+            first_row[uscc] = row["row"]
+        if not row["name"]:
+            problem(row, "name", _("Enter the supplier's name."))
+        if not row["contact_email"]:
+            if uscc not in registered:
+                problem(row, "contact_email", _("Enter a contact email."))
+        else:
+            try:
+                validate_email(row["contact_email"])
+            except DjangoValidationError:
+                problem(row, "contact_email", _("Enter a valid email address."))
+    return problems
+
+
+@transaction.atomic
+def supplier_import(*, anchor: Enterprise, content: bytes, filename: str) -> list[SupplierLink]:
+    """Invite every supplier in the file, or none: the file is validated whole first.
+
+    Raises ValidationFailed with errors["file"] and extra["rows"] ({row, column,
+    problem}) naming every problem. Invitation emails go out after the commit.
+    """
+    rows = supplier_import_rows(content=content, filename=filename)
+    problems = supplier_import_problems(anchor=anchor, rows=rows)
+    if problems:
+        raise _import_failed(
+            [
+                _(
+                    "Rows with problems: %(rows)d; problems: %(count)d. "
+                    "Correct them and import again."
+                )
+                % {"count": len(problems), "rows": len({p["row"] for p in problems})}
+            ],
+            problems,
+        )
+    links = []
+    try:
+        with transaction.atomic():
+            for row in rows:
+                links.append(
+                    supplier_invite(
+                        anchor=anchor,
+                        uscc=row["uscc"],
+                        name=row["name"],
+                        contact_email=row["contact_email"],
+                    )
+                )
+    except ValidationFailed as exc:  # a concurrent invitation got in between
+        raise _import_failed([str(exc)]) from exc
+    return links
+
+
+def supplier_import_template() -> bytes:
+    """An empty xlsx workbook with the import's column headers."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "suppliers"
+    sheet.append(IMPORT_TEMPLATE_HEADERS)
+    for column, width in zip("ABC", (24, 36, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
