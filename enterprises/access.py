@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import Forbidden, NotFound
-from .models import ROLE_RANK, Enterprise, Membership, Role
+from .models import ROLE_RANK, Enterprise, Membership, Role, SupplierLink
 
 EnterpriseAction = Literal["view", "view_members", "edit", "manage"]
 
@@ -70,3 +71,42 @@ def membership_get_for(user: Any, enterprise_pk: Any, membership_pk: Any) -> Mem
     if membership is None:
         raise NotFound(_("Member not found."))
     return membership
+
+
+def supplier_links_visible_to(user: Any) -> QuerySet[SupplierLink]:
+    """The links where `user` administers the anchor or the supplier (one query to list)."""
+    if not getattr(user, "is_authenticated", False):
+        return SupplierLink.objects.none()
+    administered = Enterprise.objects.of_member(user, Role.ADMIN).values("pk")
+    return (
+        SupplierLink.objects.filter(Q(anchor__in=administered) | Q(supplier__in=administered))
+        .select_related("anchor", "supplier")
+        .order_by("anchor_id", "supplier_name", "id")
+    )
+
+
+def supplier_link_get_for(user: Any, pk: Any) -> SupplierLink:
+    """The link `pk` if `user` may decide on it: only the supplier's admins may.
+
+    Members of either side who are not the supplier's admins get Forbidden; anyone
+    else NotFound (no hint that the link exists).
+    """
+    not_found = NotFound(_("Supplier link not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    link = SupplierLink.objects.select_related("anchor", "supplier").filter(pk=pk).first()
+    if link is None:
+        raise not_found
+    if link.supplier_id is not None:
+        membership = membership_for(user, link.supplier_id)
+        if membership is not None:
+            if membership.allows(Role.ADMIN):
+                return link
+            raise Forbidden(_("Only the supplier's administrators may decide on this link."))
+    if membership_for(user, link.anchor_id) is not None:
+        raise Forbidden(_("Only the supplier's administrators may decide on this link."))
+    raise not_found

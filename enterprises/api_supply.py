@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services_supply as services
-from .access import enterprise_get_for
+from .access import enterprise_get_for, supplier_link_get_for, supplier_links_visible_to
 from .errors import ValidationFailed
 from .models import SupplierLink
 
@@ -110,7 +110,7 @@ def invite_out(link: SupplierLink) -> dict[str, Any]:
 class SupplierLinkListView(APIView):
     @extend_schema(operation_id="supplier_links_list", responses={200: SupplierLinkOut(many=True)})
     def get(self, request: Request) -> Response:
-        links = services.supplier_links_visible_to(request.user)
+        links = supplier_links_visible_to(request.user)
         return Response([link_out(link) for link in links])
 
 
@@ -118,7 +118,7 @@ class _SupplierLinkDecisionView(APIView):
     decide: Any = None
 
     def post(self, request: Request, pk: int) -> Response:
-        link = services.supplier_link_get_for(request.user, pk)
+        link = supplier_link_get_for(request.user, pk)
         link = type(self).decide(link=link)
         return Response(link_out(link))
 

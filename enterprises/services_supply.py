@@ -11,15 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .access import membership_for
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
-from .models import Enterprise, Role, SupplierLink
+from .errors import Conflict, ValidationFailed
+from .models import Enterprise, SupplierLink
 from .services import uscc_errors, uscc_normalise
 
 Status = SupplierLink.Status
@@ -30,48 +28,6 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "decline": ({Status.INVITED}, Status.DECLINED),
     "revoke": ({Status.ACCEPTED}, Status.REVOKED),
 }
-
-
-# ---- reading and access ------------------------------------------------------------------
-
-
-def supplier_links_visible_to(user: Any) -> QuerySet[SupplierLink]:
-    """The links where `user` administers the anchor or the supplier (one query to list)."""
-    if not getattr(user, "is_authenticated", False):
-        return SupplierLink.objects.none()
-    administered = Enterprise.objects.of_member(user, Role.ADMIN).values("pk")
-    return (
-        SupplierLink.objects.filter(Q(anchor__in=administered) | Q(supplier__in=administered))
-        .select_related("anchor", "supplier")
-        .order_by("anchor_id", "supplier_name", "id")
-    )
-
-
-def supplier_link_get_for(user: Any, pk: Any) -> SupplierLink:
-    """The link `pk` if `user` may decide on it: only the supplier's admins may.
-
-    Members of either side who are not the supplier's admins get Forbidden; anyone
-    else NotFound (no hint that the link exists).
-    """
-    not_found = NotFound(_("Supplier link not found."))
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise not_found from None
-    if not getattr(user, "is_authenticated", False):
-        raise not_found
-    link = SupplierLink.objects.select_related("anchor", "supplier").filter(pk=pk).first()
-    if link is None:
-        raise not_found
-    if link.supplier_id is not None:
-        membership = membership_for(user, link.supplier_id)
-        if membership is not None:
-            if membership.allows(Role.ADMIN):
-                return link
-            raise Forbidden(_("Only the supplier's administrators may decide on this link."))
-    if membership_for(user, link.anchor_id) is not None:
-        raise Forbidden(_("Only the supplier's administrators may decide on this link."))
-    raise not_found
 
 
 # ---- invitations -------------------------------------------------------------------------
@@ -193,7 +149,7 @@ def supplier_links_attach(*, enterprise: Enterprise) -> int:
 def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
     sources, target = TRANSITIONS[decision]
     locked = (
-        SupplierLink.objects.select_for_update()
+        SupplierLink.objects.select_for_update(of=("self",))
         .select_related("anchor", "supplier")
         .get(pk=link.pk)
     )
