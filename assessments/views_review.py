@@ -24,6 +24,8 @@ from .services.assessments import assessment_review
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(review_queue_for(request.user), 25).get_page(request.GET.get("page"))
+    for assessment in page.object_list:
+        assessment.level_name = level_name(assessment, assessment.level_code)
     is_reviewer = (
         getattr(request.user, "assessor", None) is not None
         or getattr(request.user, "bureau_scope", None) is not None
@@ -31,6 +33,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessments/review_queue.html", {"page": page, "is_reviewer": is_reviewer}
     )
+
+
+def level_name(assessment: Any, code: str) -> str:
+    """A level's name in the active language (the code if the framework lacks it)."""
+    if not code:
+        return ""
+    try:
+        level = compiled_framework(assessment.framework_version).level(code)
+    except KeyError:
+        return code
+    return presenters.tr(level.name)
 
 
 def _answer_rows(assessment: Any) -> list[dict[str, Any]]:
@@ -100,5 +113,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "errors": errors,
         "can_decide": assessment.status == "pending_review",
+        "confirmed_level_name": level_name(assessment, assessment.confirmed_level_code),
     }
     return render(request, "assessments/review_detail.html", context)

@@ -90,3 +90,9 @@ def test_a_decision_from_the_web_is_recorded(personas: Personas, pending) -> Non
     assert response.status_code == 302
     pending.refresh_from_db()
     assert (pending.status, pending.confirmed_level_code) == ("confirmed", "L2")
+
+
+def test_the_queue_names_levels_in_words(personas: Personas, pending) -> None:
+    html = signed_in(personas.assessor).get("/reviews/").content.decode()
+    assert "二级" in html
+    assert ">L2<" not in html
