@@ -107,7 +107,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result": presenters.result_public(assessment.result) if assessment.result else None,
         "answers": _answer_rows(assessment),
         "evidence": Evidence.objects.filter(assessment=assessment).order_by("question_key"),
-        "history": ReviewDecision.objects.filter(assessment=assessment).select_related("user"),
+        "history": [
+            {"decision": d, "level_name": level_name(assessment, d.level_code)}
+            for d in ReviewDecision.objects.filter(assessment=assessment).select_related("user")
+        ],
         "levels": [
             (lv.code, presenters.tr(lv.name)) for lv in framework.levels if lv.code in reached
         ],
