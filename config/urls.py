@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reports.urls_certificates")),
     path("", include("reports.urls_plans")),
+    path("", include("enterprises.urls_supply")),
+    path("", include("reports.urls_supply")),
 ]
 
 handler404 = "config.views.page_not_found"

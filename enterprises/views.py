@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST or None, initial={"uscc": request.GET.get("uscc", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,24 @@
+"""Pages where a supplier decides on anchor firms' requests (config/urls.py includes them)."""
+
+from django.urls import path
+
+from . import views_supply as views
+
+urlpatterns = [
+    path("supplier-requests/", views.supplier_requests, name="supplier-requests"),
+    path(
+        "supplier-requests/<int:pk>/accept/",
+        views.supplier_request_accept,
+        name="supplier-request-accept",
+    ),
+    path(
+        "supplier-requests/<int:pk>/decline/",
+        views.supplier_request_decline,
+        name="supplier-request-decline",
+    ),
+    path(
+        "supplier-requests/<int:pk>/revoke/",
+        views.supplier_request_revoke,
+        name="supplier-request-revoke",
+    ),
+]

@@ -1,0 +1,131 @@
+"""An anchor firm's supplier page: the list with each consenting supplier's latest result,
+the invite form and the bulk upload. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from enterprises import services_supply
+from enterprises.access import enterprise_get_for, membership_for
+from enterprises.errors import ValidationFailed
+from enterprises.models import Enterprise, Role, SupplierLink
+from enterprises.views_supply import PAGE_SIZE, SupplierImportForm, SupplierInviteForm
+
+from .api_supply import anchor_supplier_rows
+
+
+def _render(
+    request: HttpRequest,
+    anchor: Enterprise,
+    *,
+    rows: list[dict[str, Any]] | None = None,
+    invite_form: SupplierInviteForm | None = None,
+    import_form: SupplierImportForm | None = None,
+    import_error: ValidationFailed | None = None,
+) -> HttpResponse:
+    membership = membership_for(request.user, anchor.pk)
+    can_manage = membership is not None and membership.allows(Role.ADMIN)
+    if rows is None:
+        rows = anchor_supplier_rows(anchor)  # a fixed number of queries
+    labels = dict(SupplierLink.Status.choices)
+    for row in rows:
+        row["status_display"] = labels.get(row["status"], row["status"])
+    counts = Counter(row["status"] for row in rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "enterprise": anchor,
+        "membership": membership,
+        "can_manage": can_manage,
+        "page": page,
+        "total": len(rows),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in labels.items()],
+    }
+    if can_manage:
+        context["invite_form"] = invite_form or SupplierInviteForm(parents=_parents(rows))
+        context["import_form"] = import_form or SupplierImportForm()
+        context["import_error"] = import_error
+    return render(request, "supply/anchor_suppliers.html", context)
+
+
+def _parents(rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    return [(row["id"], f"{row['supplier']['name']} ({row['supplier']['uscc']})") for row in rows]
+
+
+@login_required
+def anchor_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
+    anchor = enterprise_get_for(request.user, pk, "view_members")
+    return _render(request, anchor)
+
+
+@login_required
+@require_POST
+def anchor_supplier_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    anchor = enterprise_get_for(request.user, pk, "manage")
+    rows = anchor_supplier_rows(anchor)
+    form = SupplierInviteForm(request.POST, parents=_parents(rows))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            link = services_supply.supplier_invite(
+                anchor=anchor,
+                uscc=data["uscc"],
+                name=data["name"],
+                contact_email=data["contact_email"],
+                tier=data["tier"],
+                parent_id=data["parent"],
+            )
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            if link.supplier_id is not None:
+                text = _(
+                    "%(name)s is on your list. Its administrators decide whether to share "
+                    "their results with you."
+                )
+            else:
+                text = _(
+                    "%(name)s is on your list. An invitation to register is emailed to %(email)s."
+                )
+            messages.success(
+                request, text % {"name": link.supplier_name, "email": link.contact_email}
+            )
+            return redirect("anchor-suppliers", pk=anchor.pk)
+    return _render(request, anchor, rows=rows, invite_form=form)
+
+
+@login_required
+@require_POST
+def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
+    anchor = enterprise_get_for(request.user, pk, "manage")
+    form = SupplierImportForm(request.POST, request.FILES)
+    error: ValidationFailed | None = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            links = services_supply.supplier_import(
+                anchor=anchor, content=upload.read(), filename=upload.name or ""
+            )
+        except ValidationFailed as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d supplier is on your list.",
+                    "%(count)d suppliers are on your list.",
+                    len(links),
+                )
+                % {"count": len(links)},
+            )
+            return redirect("anchor-suppliers", pk=anchor.pk)
+    return _render(request, anchor, import_form=form, import_error=error)
