@@ -81,3 +81,24 @@ def review_queue_for(user: Any) -> Any:
     if getattr(user, "bureau_scope", None) is not None:
         return pending.filter(enterprise__in=Enterprise.objects.in_scope_of(user).values("pk"))
     return pending.none()
+
+
+def framework_labels(codes: Any) -> dict[str, tuple[str, dict[str, str]]]:
+    """For each framework code: its title and its level names, in the active language.
+
+    One query per distinct code (frameworks are few), whatever the number of rows that
+    carry the codes; names come from the cached compiled form of the latest version.
+    """
+    from .presenters import tr
+
+    labels: dict[str, tuple[str, dict[str, str]]] = {}
+    for code in sorted(set(codes)):
+        version = FrameworkVersion.objects.latest_published(code)
+        if version is None:
+            continue
+        framework = compiled_framework(version)
+        labels[code] = (
+            tr(framework.title),
+            {level.code: tr(level.name) for level in framework.levels},
+        )
+    return labels

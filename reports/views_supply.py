@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import framework_labels
 from enterprises import services_supply
 from enterprises.access import enterprise_get_for, membership_for
 from enterprises.errors import ValidationFailed
@@ -38,8 +39,13 @@ def _render(
     if rows is None:
         rows = anchor_supplier_rows(anchor)  # a fixed number of queries
     labels = dict(SupplierLink.Status.choices)
+    names = framework_labels(row["latest"]["framework"] for row in rows if row["latest"])
     for row in rows:
         row["status_display"] = labels.get(row["status"], row["status"])
+        if row["latest"]:
+            title, levels = names.get(row["latest"]["framework"], (row["latest"]["framework"], {}))
+            row["latest"]["framework_title"] = title
+            row["latest"]["level_name"] = levels.get(row["latest"]["level"], row["latest"]["level"])
     counts = Counter(row["status"] for row in rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {

@@ -111,12 +111,12 @@ def test_the_page_shows_the_latest_result_only_for_accepted_links(
     client.cookies["django_language"] = "en"
     html = client.get(page_url(personas, anchor=True)).content.decode()
     assert personas.enterprise.name in html and personas.enterprise.uscc in html
-    assert "Not shared" in html and "report-fw" not in html
+    assert "Not shared" in html and "Report test framework" not in html
     link.status = "accepted"
     link.save()
     html = client.get(page_url(personas, anchor=True)).content.decode()
     assert "Not shared" not in html
-    assert "report-fw" in html and "L1" in html and "3.0" in html
+    assert "Report test framework" in html and "Level 1" in html and "3.0" in html
 
 
 def test_the_page_counts_links_by_status_and_has_an_empty_state(personas: Personas) -> None:
