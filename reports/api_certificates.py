@@ -18,6 +18,7 @@ from enterprises.errors import NotFound
 
 from .access import certificate_get_for
 from .models import Certificate, GeneratedFile
+from .selectors import generated_file_state
 from .services import certificates as services
 from .services.files import generated_file_request
 
@@ -27,14 +28,7 @@ class RevokeInput(serializers.Serializer):
 
 
 def pdf_state(certificate: Certificate) -> dict[str, Any]:
-    row = GeneratedFile.objects.filter(
-        kind=GeneratedFile.Kind.CERTIFICATE_PDF, object_id=certificate.pk
-    ).first()
-    return {
-        "state": row.state if row else "missing",
-        "progress": row.progress if row else 0,
-        "error": row.error if row else "",
-    }
+    return generated_file_state(GeneratedFile.Kind.CERTIFICATE_PDF, certificate.pk)[1]
 
 
 def public_verification(certificate: Certificate) -> dict[str, Any]:
@@ -131,15 +125,8 @@ class ReportPdfView(APIView):
         return assessment
 
     def _state(self, assessment_id: int) -> dict[str, Any]:
-        row = GeneratedFile.objects.filter(
-            kind=GeneratedFile.Kind.REPORT_PDF, object_id=assessment_id
-        ).first()
-        return {
-            "state": row.state if row else "missing",
-            "progress": row.progress if row else 0,
-            "error": row.error if row else "",
-            "pdf_url": reverse("report-pdf", args=[assessment_id]),
-        }
+        _row, state = generated_file_state(GeneratedFile.Kind.REPORT_PDF, assessment_id)
+        return {**state, "pdf_url": reverse("report-pdf", args=[assessment_id])}
 
     @extend_schema(responses={200: OpenApiResponse(description="{state, progress, pdf_url}")})
     def get(self, request: Request, pk: int) -> Response:

@@ -23,7 +23,8 @@ from assessments.models import Assessment
 from assessments.presenters import tr
 from assessments.selectors import compiled_framework
 from assessments.services.assessments import answers_of
-from enterprises.models import Cluster, Enterprise, Industry
+from enterprises.api_supply import supplier_brief
+from enterprises.models import Cluster, Enterprise, Industry, SupplierLink
 
 # Results that count for history and benchmarks: submitted and not sent back. A
 # returned assessment is superseded by its resubmission.
@@ -409,3 +410,87 @@ def framework_dimensions(assessment: Assessment) -> list[dict[str, Any]]:
     """The dimensions (key, max) of the assessment's framework version, in order."""
     framework = compiled_framework(assessment.framework_version)
     return [{"key": d.key, "max": d.maximum} for d in framework.dimensions]
+
+
+def anchor_supplier_rows(
+    anchor: Enterprise, *, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The anchor's links, each with the supplier's latest counted result if (and only if)
+    the supplier has consented. Two queries whatever the number of suppliers."""
+    latest = (
+        Assessment.objects.filter(enterprise=OuterRef("supplier_id"), status__in=COUNTED_STATUSES)
+        .order_by("-submitted_at", "-id")
+        .values("pk")[:1]
+    )
+    ordered = (
+        SupplierLink.objects.filter(anchor=anchor)
+        .select_related("supplier")
+        .annotate(latest_assessment_id=Subquery(latest))
+        .order_by("tier", "supplier_name", "id")
+    )
+    links = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
+    # Consent is absolute: results are loaded only for accepted links.
+    wanted = {
+        link.latest_assessment_id
+        for link in links
+        if link.status == SupplierLink.Status.ACCEPTED and link.latest_assessment_id
+    }
+    assessments = (
+        {
+            a.pk: a
+            for a in Assessment.objects.filter(pk__in=wanted)
+            .select_related("framework")
+            .only(
+                "pk",
+                "status",
+                "submitted_at",
+                "total",
+                "level_code",
+                "confirmed_level_code",
+                "framework__code",
+            )
+        }
+        if wanted
+        else {}
+    )
+    rows = []
+    for link in links:
+        found = (
+            assessments.get(link.latest_assessment_id)
+            if link.status == SupplierLink.Status.ACCEPTED
+            else None
+        )
+        rows.append(
+            {
+                "id": link.pk,
+                "supplier": supplier_brief(link),
+                "status": link.status,
+                "tier": link.tier,
+                "parent": link.parent_id,
+                "latest": latest_out(found) if found is not None else None,
+            }
+        )
+    return rows
+
+
+def latest_out(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "framework": assessment.framework.code,
+        "level": assessment.confirmed_level_code or assessment.level_code or None,
+        "level_confirmed": assessment.status == Assessment.Status.CONFIRMED,
+        "status": assessment.status,
+        "total": float(assessment.total) if assessment.total is not None else None,
+        "submitted_at": assessment.submitted_at,
+    }
+
+
+def generated_file_state(kind: str, object_id: int) -> tuple[Any, dict[str, Any]]:
+    """A generated file's row (or None) and its public state: one query."""
+    from .models import GeneratedFile
+
+    row = GeneratedFile.objects.filter(kind=kind, object_id=object_id).first()
+    return row, {
+        "state": row.state if row else "missing",
+        "progress": row.progress if row else 0,
+        "error": row.error if row else "",
+    }

@@ -3,8 +3,6 @@ with a retry. One view for every kind."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,24 +15,14 @@ from assessments.models import Assessment
 
 from .access import certificate_get_for
 from .models import GeneratedFile
+from .selectors import generated_file_state
 from .services.files import generated_file_request
-
-
-def file_state(kind: str, object_id: int) -> dict[str, Any]:
-    row = GeneratedFile.objects.filter(kind=kind, object_id=object_id).first()
-    return {
-        "state": row.state if row else "missing",
-        "progress": row.progress if row else 0,
-        "error": row.error if row else "",
-        "row": row,
-    }
 
 
 def _serve_or_wait(
     request: HttpRequest, *, kind: str, object_id: int, filename: str, title: str, retry_url: str
 ) -> HttpResponse:
-    state = file_state(kind, object_id)
-    row = state["row"]
+    row, state = generated_file_state(kind, object_id)
     if row is None or row.state != GeneratedFile.State.DONE or not row.file:
         context = {"pdf": state, "title": title, "retry_url": retry_url}
         return render(request, "reports/file_pending.html", context, status=202)
