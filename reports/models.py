@@ -166,3 +166,59 @@ class GeneratedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} ({self.state})"
+
+
+class SupplyRequirement(models.Model):
+    """What an anchor firm asks of a group of its suppliers, by a deadline.
+
+    The group is every supplier (``all``), one tier (``tier``), or the suppliers the
+    anchor tagged (``tag``). A supplier meets it with a settled assessment of
+    ``framework`` whose attested level ranks at or above ``min_level_code`` and whose
+    dimension scores reach ``min_dimension_percents`` ({dimension key: percent of the
+    dimension's maximum}). ``reports/requirements.py`` evaluates it.
+    """
+
+    class Group(models.TextChoices):
+        ALL = "all", _("All suppliers")
+        TIER = "tier", _("One tier")
+        TAG = "tag", _("Suppliers with a tag")
+
+    anchor = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="supply_requirements"
+    )
+    group = models.CharField(_("group"), max_length=8, choices=Group.choices, default=Group.ALL)
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
+    tag = models.CharField(_("tag"), max_length=50, blank=True)
+    framework = models.ForeignKey(
+        "assessments.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    min_level_code = models.CharField(_("minimum level"), max_length=32)
+    min_dimension_percents = models.JSONField(
+        _("minimum dimension scores (percent)"), default=dict, blank=True
+    )
+    deadline = models.DateField(_("deadline"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["anchor_id", "deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(group="all", tier__isnull=True, tag="")
+                    | models.Q(group="tier", tier__isnull=False, tag="")
+                    | (models.Q(group="tag", tier__isnull=True) & ~models.Q(tag=""))
+                ),
+                name="supply_requirement_group_is_consistent",
+            ),
+        ]
+        indexes = [models.Index(fields=["anchor", "deadline"])]
+        verbose_name = _("supply requirement")
+        verbose_name_plural = _("supply requirements")
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id}: {self.framework_id} >= {self.min_level_code} by {self.deadline}"
