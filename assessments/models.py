@@ -264,3 +264,88 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.decision}"
+
+
+class SettledResult(models.Model):
+    """An enterprise's standing on a framework: its latest settled assessment.
+
+    Settled means final: ``submitted`` (a self-assessed level that needs no review) or
+    ``confirmed`` by review. ``level_code`` is the effective level (the confirmed level,
+    else the self-assessed one; "" below the first level) and ``level_rank`` its place
+    (0 below the first level, 1 for the lowest). One row per enterprise and framework,
+    with its dimension scores and the gates it misses for the next level beside it: a
+    narrow, denormalised read model so that cluster analytics aggregate in SQL without
+    reading result documents. Written only by ``assessments.services.settled``, which
+    the services that store results call; rebuild with ``manage.py
+    rebuild_settled_results`` after writing assessments in bulk outside them.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="settled_results"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="+"
+    )
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="settled_result"
+    )
+    level_code = models.CharField(max_length=32, blank=True)
+    level_rank = models.PositiveSmallIntegerField(default=0)
+    total = models.DecimalField(max_digits=10, decimal_places=3)
+    percent = models.FloatField(null=True, help_text="Total as a percent of the maximum.")
+    settled_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "enterprise"], name="uniq_settled_result_per_framework"
+            ),
+        ]
+        verbose_name = _("settled result")
+        verbose_name_plural = _("settled results")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.framework_id} {self.level_code or '-'}"
+
+
+class SettledDimension(models.Model):
+    """One dimension's score in a settled result (``percent`` null when unscored)."""
+
+    settled = models.ForeignKey(SettledResult, on_delete=models.CASCADE, related_name="dimensions")
+    key = models.CharField(max_length=64)
+    score = models.DecimalField(max_digits=10, decimal_places=3)
+    max = models.DecimalField(max_digits=10, decimal_places=3)
+    percent = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["settled", "key"], name="uniq_settled_dimension"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settled_id}:{self.key}"
+
+
+class SettledGateMiss(models.Model):
+    """A top-level gate of the next level (above the effective one) that is not met.
+
+    ``gate_index`` is the gate's position in the level's ``gates`` list of the settled
+    result's framework version; together they name the gate.
+    """
+
+    settled = models.ForeignKey(SettledResult, on_delete=models.CASCADE, related_name="gate_misses")
+    level_code = models.CharField(max_length=32)
+    gate_index = models.PositiveSmallIntegerField()
+    gate_type = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settled", "level_code", "gate_index"], name="uniq_settled_gate_miss"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settled_id}:{self.level_code}#{self.gate_index}"

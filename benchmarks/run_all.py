@@ -1,6 +1,7 @@
 """Run every ``benchmarks/bench_*.py`` with modest defaults and write RESULTS.md.
 
     python benchmarks/run_all.py [--only bench_scoring] [--rescore-rows 2000]
+    python benchmarks/run_all.py --only bench_analytics  # on a generated province
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/gradient_bench \\
         python benchmarks/run_all.py --rescore-rows 100000
 
@@ -36,6 +37,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--autosave-users", type=int, default=8)
     parser.add_argument("--autosave-requests", type=int, default=60)
     parser.add_argument("--autosave-rounds", type=int, default=3)
+    parser.add_argument("--analytics-runs", type=int, default=15)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args()
 
@@ -49,6 +51,7 @@ def default_arguments(args: argparse.Namespace) -> dict[str, list[str]]:
             "--repeat",
             str(args.rescore_repeat),
         ],
+        "bench_analytics": ["--runs", str(args.analytics_runs)],
         "bench_autosave": [
             "--users",
             str(args.autosave_users),

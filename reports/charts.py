@@ -19,7 +19,17 @@ import unicodedata
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["FONT_FAMILY", "SERIES_COLOURS", "bar_svg", "line_svg", "radar_svg"]
+__all__ = [
+    "FONT_FAMILY",
+    "LEVEL_COLOURS",
+    "SERIES_COLOURS",
+    "bar_svg",
+    "heatmap_svg",
+    "level_colours",
+    "line_svg",
+    "radar_svg",
+    "stacked_bar_svg",
+]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = (
@@ -31,6 +41,12 @@ INK = "#1d2733"
 MUTED = "#5b6878"
 GRID = "#d9e0e8"
 SERIES_COLOURS = ("#0b5fa5", "#d99a1e", "#2aa876", "#c2410c", "#7c3aed")
+# Level distributions: not assessed, below the first level, then the levels upwards
+# (--l0 to --l4 in the stylesheet, then more for longer ladders).
+NOT_ASSESSED_COLOUR = "#e3e8ee"
+LEVEL_COLOURS = ("#9aa5b1", "#3d8bd9", "#2aa876", "#d99a1e", "#c2410c", "#7c3aed", "#0f766e")
+HEAT_LOW = (0xEE, 0xF5, 0xFC)
+HEAT_HIGH = (0x0B, 0x5F, 0xA5)
 
 # Characters XML 1.0 forbids even when escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -420,4 +436,191 @@ def line_svg(
                 f'font-size="10" fill="{MUTED}">{_esc(label)}</text>'
             )
     parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def level_colours(levels: int) -> list[str]:
+    """Colours of a level distribution's series: not assessed, below the first level,
+    then `levels` levels from the lowest."""
+    return [
+        NOT_ASSESSED_COLOUR,
+        *(LEVEL_COLOURS[i % len(LEVEL_COLOURS)] for i in range(levels + 1)),
+    ]
+
+
+def _swatch_legend(
+    names: Sequence[str], colours: Sequence[str], x: float, y: float, width: float
+) -> tuple[list[str], float]:
+    """Colour squares with series names, wrapping into rows; returns (parts, height)."""
+    parts: list[str] = ['<g class="legend">']
+    cx, cy = x, y
+    for name, colour in zip(names, colours, strict=False):
+        item = 16 + _text_width(name, 11) + 14
+        if cx > x and cx + item > x + width:
+            cx, cy = x, cy + 18
+        parts.append(
+            f'<rect x="{_n(cx)}" y="{_n(cy - 10)}" width="11" height="11" fill="{colour}" '
+            f'stroke="{GRID}"/><text x="{_n(cx + 15)}" y="{_n(cy)}" font-size="11">'
+            f"{_esc(name)}</text>"
+        )
+        cx += item
+    parts.append("</g>")
+    return parts, cy - y + 18
+
+
+def stacked_bar_svg(
+    rows: Sequence[tuple[str, Sequence[float] | None]],
+    *,
+    series: Sequence[str],
+    colours: Sequence[str] = SERIES_COLOURS,
+    width: int = 640,
+    title: str = "",
+    bar_height: int = 18,
+    right_labels: Sequence[str] = (),
+    hidden_label: str = "—",
+) -> str:
+    """Horizontal 100% stacked bars: one per (label, values) row, one segment per series.
+
+    Each row's values (counts; negatives and junk count as 0) are drawn as shares of
+    the row's sum, left to right in series order, with the percent written inside a
+    segment wide enough to hold it. A row whose values are None is drawn as an empty,
+    dashed track carrying `hidden_label` (a suppressed group). `right_labels` adds a
+    text after each bar (a count). A legend of the series closes the chart.
+    """
+    label_w = min(170.0, width * 0.3)
+    right_w = 64.0 if right_labels else 8.0
+    track = max(width - label_w - right_w - 8, 10.0)
+    row_h = bar_height + 10
+    body = 6 + row_h * len(rows)
+    legend, legend_h = _swatch_legend(series, colours, 10, body + 18, width - 20)
+    height = body + legend_h + 14
+    parts = _svg_open(width, height, title, "chart-stacked")
+    for i, (label, values) in enumerate(rows):
+        y = 6 + i * row_h
+        text_y = y + bar_height / 2 + 4
+        line = _wrap(str(label), label_w - 8, 12, max_lines=1)[0]
+        parts.append(
+            f'<g class="stack"><text x="{_n(label_w - 8)}" y="{_n(text_y)}" '
+            f'text-anchor="end"><title>{_esc(label)}</title>{_esc(line)}</text>'
+        )
+        if values is None:
+            parts.append(
+                f'<rect class="stack-hidden" x="{_n(label_w)}" y="{_n(y)}" width="{_n(track)}" '
+                f'height="{bar_height}" fill="#fff" stroke="{GRID}" stroke-dasharray="4 3"/>'
+                f'<text x="{_n(label_w + 8)}" y="{_n(text_y)}" fill="{MUTED}" font-size="11">'
+                f"{_esc(hidden_label)}</text>"
+            )
+        else:
+            clean = [max(_finite(v), 0.0) for v in values]
+            total = sum(clean)
+            x = label_w
+            for index, value in enumerate(clean):
+                if total <= 0 or value <= 0:
+                    continue
+                seg = track * value / total
+                colour = colours[index % len(colours)]
+                name = series[index] if index < len(series) else ""
+                percent = 100 * value / total
+                parts.append(
+                    f'<rect class="stack-segment" x="{_n(x)}" y="{_n(y)}" width="{_n(seg)}" '
+                    f'height="{bar_height}" fill="{colour}"><title>{_esc(label)} · '
+                    f"{_esc(name)}: {_fmt(percent)}%</title></rect>"
+                )
+                if seg >= 30:
+                    ink = "#fff" if _dark(colour) else INK
+                    parts.append(
+                        f'<text x="{_n(x + seg / 2)}" y="{_n(text_y - 1)}" text-anchor="middle" '
+                        f'font-size="10" fill="{ink}">{_fmt(percent)}%</text>'
+                    )
+                x += seg
+            if total <= 0:
+                parts.append(
+                    f'<rect x="{_n(label_w)}" y="{_n(y)}" width="{_n(track)}" '
+                    f'height="{bar_height}" fill="{GRID}" fill-opacity="0.5"/>'
+                )
+        if i < len(right_labels):
+            parts.append(
+                f'<text x="{_n(label_w + track + 6)}" y="{_n(text_y)}" fill="{MUTED}" '
+                f'font-size="11">{_esc(right_labels[i])}</text>'
+            )
+        parts.append("</g>")
+    parts.extend(legend)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _dark(colour: str) -> bool:
+    """Whether white text reads better than ink on `colour` (#rrggbb)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 150
+
+
+def _heat(fraction: float) -> str:
+    fraction = min(max(fraction, 0.0), 1.0)
+    mixed = (
+        round(low + (high - low) * fraction) for low, high in zip(HEAT_LOW, HEAT_HIGH, strict=True)
+    )
+    return "#" + "".join(f"{channel:02x}" for channel in mixed)
+
+
+def heatmap_svg(
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    *,
+    max_value: float = 100.0,
+    unit: str = "%",
+    title: str = "",
+    cell_width: int = 76,
+    cell_height: int = 26,
+    hidden_label: str = "—",
+) -> str:
+    """A grid of cells (rows x columns) shaded from pale to the brand blue by value in
+    [0, max_value], each with its value written in. A None cell (suppressed or empty)
+    is grey and reads `hidden_label`. Column labels wrap to two lines above the grid."""
+    max_value = _finite(max_value) or 100.0
+    label_w = 170.0
+    head = 40.0
+    width = label_w + cell_width * max(len(column_labels), 1) + 8
+    height = head + cell_height * len(row_labels) + 8
+    parts = _svg_open(width, height, title, "chart-heatmap")
+    parts.append('<g class="columns" font-size="11" text-anchor="middle">')
+    for j, label in enumerate(column_labels):
+        x = label_w + cell_width * j + cell_width / 2
+        lines = _wrap(str(label), cell_width - 6, 11, max_lines=2)
+        top = head - 8 - 13 * (len(lines) - 1)
+        parts.append(f"<text><title>{_esc(label)}</title>")
+        for n, line in enumerate(lines):
+            parts.append(f'<tspan x="{_n(x)}" y="{_n(top + 13 * n)}">{_esc(line)}</tspan>')
+        parts.append("</text>")
+    parts.append("</g>")
+    for i, label in enumerate(row_labels):
+        y = head + cell_height * i
+        line = _wrap(str(label), label_w - 10, 12, max_lines=1)[0]
+        parts.append(
+            f'<g class="heat-row"><text x="{_n(label_w - 8)}" y="{_n(y + cell_height / 2 + 4)}" '
+            f'text-anchor="end"><title>{_esc(label)}</title>{_esc(line)}</text>'
+        )
+        row = values[i] if i < len(values) else []
+        for j, column in enumerate(column_labels):
+            x = label_w + cell_width * j
+            raw = row[j] if j < len(row) else None
+            if raw is None:
+                fill, text, ink = "#f1f3f5", hidden_label, MUTED
+                tip = hidden_label
+            else:
+                value = _clamp(raw, 0, max_value)
+                fill = _heat(value / max_value)
+                text = f"{_fmt(value)}{unit}"
+                ink = "#fff" if _dark(fill) else INK
+                tip = text
+            parts.append(
+                f'<rect class="heat-cell" x="{_n(x + 1)}" y="{_n(y + 1)}" '
+                f'width="{cell_width - 2}" height="{cell_height - 2}" fill="{fill}">'
+                f"<title>{_esc(label)} · {_esc(column)}: {_esc(tip)}</title></rect>"
+                f'<text x="{_n(x + cell_width / 2)}" y="{_n(y + cell_height / 2 + 4)}" '
+                f'text-anchor="middle" font-size="11" fill="{ink}">{_esc(text)}</text>'
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
     return "".join(parts)

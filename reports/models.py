@@ -222,3 +222,36 @@ class SupplyRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.anchor_id}: {self.framework_id} >= {self.min_level_code} by {self.deadline}"
+
+
+class AnalyticsSnapshot(models.Model):
+    """A bureau scope's analytics figures for one framework in one quarter.
+
+    Built by the periodic task ``reports.build_analytics_snapshots`` (and ``manage.py
+    build_analytics_snapshots``): each run rewrites the current quarter's row, so once a
+    quarter is over its row holds the figures of its last run. ``scope_key`` names the
+    scope (AnalyticsScope.key): officers with the same scope share rows. ``data`` holds
+    raw counts and sums (reports/analytics/snapshots.py); small groups are suppressed
+    when they are shown, not when they are stored.
+    """
+
+    quarter = models.CharField(_("quarter"), max_length=7)  # "2026Q4"
+    framework = models.ForeignKey(
+        "assessments.Framework", on_delete=models.CASCADE, related_name="+"
+    )
+    scope_key = models.CharField(max_length=255)
+    data = models.JSONField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["scope_key", "framework_id", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "framework", "quarter"], name="uniq_analytics_snapshot"
+            ),
+        ]
+        verbose_name = _("analytics snapshot")
+        verbose_name_plural = _("analytics snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.scope_key} {self.framework_id} {self.quarter}"

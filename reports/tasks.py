@@ -45,3 +45,12 @@ def sweep_unsettled() -> int:
     for assessment_id in pending:
         settle.assessment_settle(assessment_id=assessment_id)
     return len(pending)
+
+
+@shared_task(name="reports.build_analytics_snapshots", acks_late=True, autoretry_for=TRANSIENT)
+def build_analytics_snapshots() -> int:
+    """Periodic: the current quarter's analytics snapshot of every bureau scope and
+    framework. Idempotent: a rerun rewrites the same rows."""
+    from reports.analytics.snapshots import analytics_snapshots_build_all
+
+    return analytics_snapshots_build_all()

@@ -22,6 +22,7 @@ from assessments.models import (
 from assessments.presenters import tr
 from assessments.selectors import compiled_framework
 from assessments.services.rescoring import stored_result
+from assessments.services.settled import settled_result_refresh
 from enterprises.errors import Conflict, NotFound, ValidationFailed
 from enterprises.models import Enterprise, User
 
@@ -211,6 +212,8 @@ def assessment_submit(*, assessment: Assessment, user: User, pledge: bool) -> As
         level_code=computed.level_code,
         user=user,
     )
+    if status == Assessment.Status.SUBMITTED:
+        settled_result_refresh(enterprise_id=locked.enterprise_id, framework_id=locked.framework_id)
     events.assessment_settled(locked.pk)
     return locked
 
@@ -264,6 +267,7 @@ def assessment_review(
             comment=comment,
             user=reviewer,
         )
+        settled_result_refresh(enterprise_id=locked.enterprise_id, framework_id=locked.framework_id)
         events.assessment_settled(locked.pk)
         return locked
     if decision == "return":

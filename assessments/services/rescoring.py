@@ -11,8 +11,9 @@ from typing import Any
 from django.db import connection, transaction
 
 from assessments import scoring
-from assessments.models import Assessment, FrameworkVersion
+from assessments.models import Assessment, Framework, FrameworkVersion
 from assessments.selectors import compiled_framework
+from assessments.services.settled import settled_results_rescored
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,15 @@ def results_rescore(
 
     Reads only the columns it needs, walks the table by primary key, and writes each
     batch in one transaction with bulk_update, so memory stays bounded whatever the
-    table size. Answers are never touched: only the result and its figures.
+    table size. Answers are never touched: only the result and its figures (and the
+    settled results built from them, in the same transaction).
     """
     versions = {v.pk: v for v in FrameworkVersion.objects.filter(framework__code=framework_code)}
+    framework_id = (
+        Framework.objects.filter(code=framework_code).values_list("pk", flat=True).first()
+    )
+    if framework_id is None:
+        return 0
     base = Assessment.objects.filter(
         framework_version_id__in=list(versions), answers_snapshot__isnull=False
     )
@@ -112,6 +119,9 @@ def results_rescore(
         ]
         with transaction.atomic():
             _write_results(updates)
+            settled_results_rescored(
+                framework_id=framework_id, results={pk: r.result for pk, r in updates}
+            )
         done += len(rows)
         last_pk = rows[-1][0]
         if progress:

@@ -185,4 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.sweep_unsettled",
         "schedule": 600.0,
     },
+    # Rewrites the current quarter's analytics snapshot of every bureau scope, so a
+    # finished quarter keeps the figures of its last run (reports/analytics/snapshots.py).
+    "build-analytics-snapshots": {
+        "task": "reports.build_analytics_snapshots",
+        "schedule": 6 * 3600.0,
+    },
 }
