@@ -93,6 +93,7 @@ def _stacked(rows: list[dict[str, Any]], filters: AnalyticsFilters, title: str, 
         ],
         series=names,
         colours=colours,
+        width=760,
         title=title,
         right_labels=[str(row["enterprises"]) for row in rows],
         hidden_label=_("Fewer than %(k)d assessed: not shown") % {"k": k},
@@ -127,7 +128,7 @@ def _charts(data: dict[str, Any], filters: AnalyticsFilters) -> dict[str, SafeSt
                 (f"{gate['level_name']} · {gate['label']}", gate["share"] or 0)
                 for gate in data["gates"]["overall"]
             ],
-            width=640,
+            width=760,
             title=_("Share of the enterprises aiming at a level that miss each condition"),
         )
     trend = data["trend"]
@@ -137,7 +138,7 @@ def _charts(data: dict[str, Any], filters: AnalyticsFilters) -> dict[str, SafeSt
     if anchors:
         out["coverage"] = charts.bar_svg(
             [(row["name"], row["assessed_share"] or 0) for row in anchors],
-            width=640,
+            width=760,
             title=_("Share of each anchor firm's suppliers that are assessed"),
         )
     return {name: _svg(markup) for name, markup in out.items()}

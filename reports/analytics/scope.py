@@ -93,6 +93,10 @@ class AnalyticsScope:
             q &= _in_clusters(self.clusters, prefix)
         return q
 
+    def covers_cluster(self, code: str | None) -> bool:
+        """Whether the cluster `code` is one the scope shows (None: no cluster)."""
+        return code is not None and (not self.clusters or code in self.clusters)
+
     def covers_region(self, code: str) -> bool:
         """Whether the region `code` overlaps the scope (inside it, or containing part of it)."""
         wanted = region_prefix(code)

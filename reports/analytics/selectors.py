@@ -134,10 +134,11 @@ def breakdowns(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, An
 
 def by_cluster(scope: AnalyticsScope, filters: AnalyticsFilters) -> list[dict[str, Any]]:
     """The level distribution of each cluster with members in scope (clusters overlap:
-    an enterprise counts in each of its clusters). Two queries."""
+    an enterprise counts in each of its clusters; an officer whose scope names clusters
+    sees those only). Two queries."""
     groups: dict[str, Group] = defaultdict(Group)
     for row in level_rows(scope, filters, "clusters"):
-        if row["clusters"] is not None:
+        if scope.covers_cluster(row["clusters"]):
             groups[row["clusters"]].add_row(row)
     names = _names(Cluster, groups)
     rows = [
@@ -217,7 +218,9 @@ def _frameworks_for(version_ids: Iterable[int], filters: AnalyticsFilters) -> di
         filters.framework.version_id: filters.framework.compiled
     }
     if wanted:
-        for version in FrameworkVersion.objects.filter(pk__in=wanted).defer("source"):
+        # The document loads (one query each) only for a version not compiled yet.
+        versions = FrameworkVersion.objects.filter(pk__in=wanted).defer("definition", "source")
+        for version in versions:
             compiled[version.pk] = compiled_framework(version)
     return compiled
 

@@ -44,7 +44,7 @@ def snapshot_data(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str,
         by["industry"][row["industry_id"]].add_row(row)
         by["size"][row["size_class"]].add_row(row)
     for row in level_rows(scope, filters, "clusters"):
-        if row["clusters"] is not None:
+        if scope.covers_cluster(row["clusters"]):
             by["cluster"][row["clusters"]].add_row(row)
     dimensions = {
         row["key"]: [

@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import FrameworkVersion
+from reports.analytics.scope import analytics_filters_parse, analytics_scope_for
+from reports.analytics.selectors import analytics_dashboard
 from tests.conftest import Personas, api_as
 from tests.reports.analytics_data import SUZHOU, WUXI, population
 
@@ -148,6 +150,12 @@ def test_a_cluster_scope_sees_only_its_clusters(
     body = client.get(reverse("api-analytics-summary"), {"framework": "report-fw"}).json()
     in_iot = [e for e in two_cities["suzhou"] if e.clusters.filter(pk="iot").exists()]
     assert body["enterprises"] == len(in_iot)
+    # Its members' other clusters are not broken down for it.
+    assert any(e.clusters.count() > 1 for e in in_iot)
+    scope = analytics_scope_for(officer)
+    out = analytics_dashboard(scope, analytics_filters_parse(scope, {"framework": "report-fw"}))
+    assert [row["key"] for row in out["by_cluster"]] == ["iot"]
+    assert [row["key"] for row in out["heatmap"]["rows"]] == ["iot"]
     refused = client.get(
         reverse("api-analytics-summary"),
         {"framework": "report-fw", "cluster": "construction-machinery"},
@@ -197,3 +205,14 @@ def test_bad_list_filters_are_400_naming_the_field(
     client.force_login(personas.officer)
     page = client.get(reverse("analytics-enterprises"), {"framework": "report-fw", **params})
     assert page.status_code == 400
+
+
+def test_the_analytics_endpoints_are_described_in_the_schema(tmp_path) -> None:
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    text = (tmp_path / "s.yaml").read_text()
+    for path in ("/api/v1/analytics/summary/", "/api/v1/analytics/enterprises/"):
+        assert path in text
+    for field in ("assessed_share", "suppressed", "min_group", "level_name"):
+        assert field in text
