@@ -266,18 +266,27 @@ class ReviewDecision(models.Model):
         return f"{self.assessment_id} {self.decision}"
 
 
+# How many dimension scores a settled result keeps (SettledResult.dimension_1 ...), and
+# how many gates of a level its ``missed_gates`` bits can name.
+DIMENSION_SLOTS = 16
+GATE_BITS = 63
+
+
 class SettledResult(models.Model):
     """An enterprise's standing on a framework: its latest settled assessment.
 
     Settled means final: ``submitted`` (a self-assessed level that needs no review) or
     ``confirmed`` by review. ``level_code`` is the effective level (the confirmed level,
     else the self-assessed one; "" below the first level) and ``level_rank`` its place
-    (0 below the first level, 1 for the lowest). One row per enterprise and framework,
-    with its dimension scores and the gates it misses for the next level beside it: a
-    narrow, denormalised read model so that cluster analytics aggregate in SQL without
-    reading result documents. Written only by ``assessments.services.settled``, which
-    the services that store results call; rebuild with ``manage.py
-    rebuild_settled_results`` after writing assessments in bulk outside them.
+    (0 below the first level, 1 for the lowest). ``dimension_1`` ... ``dimension_16``
+    hold the dimension scores in the order of the version's dimensions, and bit ``i`` of
+    ``missed_gates`` is set when gate ``i`` of the next level (the one above
+    ``level_code``) is not met: plain columns, so that means and gate counts aggregate in
+    SQL without reading result documents (a version's dimensions beyond the 16th and a
+    level's gates beyond the 63rd are not kept). One row per enterprise and framework.
+    Written only by ``assessments.services.settled``, which the services that store
+    results call; rebuild with ``manage.py rebuild_settled_results`` after writing
+    assessments in bulk outside them.
     """
 
     enterprise = models.ForeignKey(
@@ -294,6 +303,25 @@ class SettledResult(models.Model):
     level_rank = models.PositiveSmallIntegerField(default=0)
     total = models.DecimalField(max_digits=10, decimal_places=3)
     percent = models.FloatField(null=True, help_text="Total as a percent of the maximum.")
+    missed_gates = models.BigIntegerField(
+        default=0, help_text="Bit i: gate i of the next level is not met."
+    )
+    dimension_1 = models.FloatField(null=True, blank=True)
+    dimension_2 = models.FloatField(null=True, blank=True)
+    dimension_3 = models.FloatField(null=True, blank=True)
+    dimension_4 = models.FloatField(null=True, blank=True)
+    dimension_5 = models.FloatField(null=True, blank=True)
+    dimension_6 = models.FloatField(null=True, blank=True)
+    dimension_7 = models.FloatField(null=True, blank=True)
+    dimension_8 = models.FloatField(null=True, blank=True)
+    dimension_9 = models.FloatField(null=True, blank=True)
+    dimension_10 = models.FloatField(null=True, blank=True)
+    dimension_11 = models.FloatField(null=True, blank=True)
+    dimension_12 = models.FloatField(null=True, blank=True)
+    dimension_13 = models.FloatField(null=True, blank=True)
+    dimension_14 = models.FloatField(null=True, blank=True)
+    dimension_15 = models.FloatField(null=True, blank=True)
+    dimension_16 = models.FloatField(null=True, blank=True)
     settled_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -308,44 +336,3 @@ class SettledResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}:{self.framework_id} {self.level_code or '-'}"
-
-
-class SettledDimension(models.Model):
-    """One dimension's score in a settled result (``percent`` null when unscored)."""
-
-    settled = models.ForeignKey(SettledResult, on_delete=models.CASCADE, related_name="dimensions")
-    key = models.CharField(max_length=64)
-    score = models.DecimalField(max_digits=10, decimal_places=3)
-    max = models.DecimalField(max_digits=10, decimal_places=3)
-    percent = models.FloatField(null=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["settled", "key"], name="uniq_settled_dimension"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.settled_id}:{self.key}"
-
-
-class SettledGateMiss(models.Model):
-    """A top-level gate of the next level (above the effective one) that is not met.
-
-    ``gate_index`` is the gate's position in the level's ``gates`` list of the settled
-    result's framework version; together they name the gate.
-    """
-
-    settled = models.ForeignKey(SettledResult, on_delete=models.CASCADE, related_name="gate_misses")
-    level_code = models.CharField(max_length=32)
-    gate_index = models.PositiveSmallIntegerField()
-    gate_type = models.CharField(max_length=32)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["settled", "level_code", "gate_index"], name="uniq_settled_gate_miss"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.settled_id}:{self.level_code}#{self.gate_index}"

@@ -125,7 +125,12 @@ class Enterprise(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [models.Index(fields=["region"]), models.Index(fields=["industry"])]
+        indexes = [
+            models.Index(fields=["region"]),
+            models.Index(fields=["industry"]),
+            # Lists in name order (the bureau's enterprise lists) read it and stop.
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -24,21 +24,22 @@ FIELDS = (
 def fill(apps, schema_editor):
     from decimal import Decimal
 
-    from assessments.services.settled import effective_level, settled_facts
+    from assessments.services.settled import (
+        dimension_columns,
+        effective_level,
+        gate_mask,
+        settled_facts,
+    )
 
     Assessment = apps.get_model("assessments", "Assessment")
     Framework = apps.get_model("assessments", "Framework")
     SettledResult = apps.get_model("assessments", "SettledResult")
-    SettledDimension = apps.get_model("assessments", "SettledDimension")
-    SettledGateMiss = apps.get_model("assessments", "SettledGateMiss")
 
     def write(framework_id, ids):
-        sources = list(Assessment.objects.filter(pk__in=ids).values(*FIELDS))
-        rows, facts = [], []
-        for source in sources:
+        rows = []
+        for source in Assessment.objects.filter(pk__in=ids).values(*FIELDS):
             level = effective_level(source["level_code"], source["confirmed_level_code"])
             fact = settled_facts(source["result"] or {}, level)
-            facts.append(fact)
             rows.append(
                 SettledResult(
                     enterprise_id=source["enterprise_id"],
@@ -49,24 +50,12 @@ def fill(apps, schema_editor):
                     level_rank=fact.level_rank,
                     total=source["total"] if source["total"] is not None else Decimal(0),
                     percent=fact.percent,
+                    missed_gates=gate_mask(fact.misses),
                     settled_at=source["submitted_at"],
+                    **dimension_columns(fact.dimension_scores),
                 )
             )
-        made = list(zip(SettledResult.objects.bulk_create(rows), facts, strict=True))
-        SettledDimension.objects.bulk_create(
-            [
-                SettledDimension(settled_id=row.pk, key=k, score=s, max=m, percent=p)
-                for row, fact in made
-                for k, s, m, p in fact.dimensions
-            ]
-        )
-        SettledGateMiss.objects.bulk_create(
-            [
-                SettledGateMiss(settled_id=row.pk, level_code=c, gate_index=i, gate_type=t)
-                for row, fact in made
-                for c, i, t in fact.misses
-            ]
-        )
+        SettledResult.objects.bulk_create(rows)
 
     for framework_id in Framework.objects.values_list("pk", flat=True):
         rows = (

@@ -18,10 +18,10 @@ from typing import Any
 from django.db import transaction
 
 from assessments.models import (
+    DIMENSION_SLOTS,
+    GATE_BITS,
     Assessment,
     Framework,
-    SettledDimension,
-    SettledGateMiss,
     SettledResult,
 )
 
@@ -51,8 +51,9 @@ class SettledFacts:
 
     level_rank: int
     percent: float | None
-    dimensions: list[tuple[str, Decimal, Decimal, float | None]]  # key, score, max, percent
-    misses: list[tuple[str, int, str]]  # level code, gate index, gate type
+    dimension_scores: list[float]  # in the order of the version's dimensions
+    next_level: str | None  # the level above, None at the top
+    misses: list[int]  # indexes of its unmet top-level gates
 
 
 def _decimal(value: Any) -> Decimal:
@@ -64,8 +65,9 @@ def _percent(score: Decimal, maximum: Decimal) -> float | None:
 
 
 def settled_facts(result: Mapping[str, Any], level_code: str) -> SettledFacts:
-    """The rank of `level_code` among the result's levels, the total and dimension
-    percents, and the unmet top-level gates of the level right above `level_code`.
+    """The rank of `level_code` among the result's levels, the total percent, the
+    dimension scores, and the unmet top-level gates of the level right above
+    `level_code`.
 
     `result` is an engine result in ``Result.to_dict()`` form; `level_code` the
     effective level ("" below the first level). A code the result does not list ranks 0.
@@ -73,23 +75,35 @@ def settled_facts(result: Mapping[str, Any], level_code: str) -> SettledFacts:
     levels = list(result.get("levels") or [])
     codes = [level.get("code") for level in levels]
     rank = codes.index(level_code) + 1 if level_code in codes else 0
-    misses: list[tuple[str, int, str]] = []
+    misses: list[int] = []
+    next_level = None
     if rank < len(levels):
         upper = levels[rank]
-        for index, gate in enumerate(upper.get("gates") or []):
-            if not gate.get("met"):
-                misses.append((str(upper["code"]), index, str(gate.get("type", ""))))
-    dimensions = []
-    for dimension in result.get("dimensions") or []:
-        score, maximum = _decimal(dimension.get("score")), _decimal(dimension.get("max"))
-        dimensions.append((str(dimension["key"]), score, maximum, _percent(score, maximum)))
+        next_level = str(upper["code"])
+        misses = [i for i, gate in enumerate(upper.get("gates") or []) if not gate.get("met")]
+    scores = [float(_decimal(d.get("score"))) for d in result.get("dimensions") or []]
     total, max_total = _decimal(result.get("total")), _decimal(result.get("max_total"))
     return SettledFacts(
         level_rank=rank,
         percent=_percent(total, max_total),
-        dimensions=dimensions,
+        dimension_scores=scores,
+        next_level=next_level,
         misses=misses,
     )
+
+
+def gate_mask(misses: list[int]) -> int:
+    """The ``missed_gates`` bits of unmet gate indexes (those beyond GATE_BITS dropped)."""
+    return sum(1 << index for index in misses if index < GATE_BITS)
+
+
+def dimension_columns(scores: list[float]) -> dict[str, float | None]:
+    """The ``dimension_<n>`` column values for scores in dimension order (the first
+    DIMENSION_SLOTS of them; the other columns empty)."""
+    return {
+        f"dimension_{slot}": scores[slot - 1] if slot <= len(scores) else None
+        for slot in range(1, DIMENSION_SLOTS + 1)
+    }
 
 
 def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
@@ -101,11 +115,10 @@ def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
     SettledResult.objects.filter(
         framework_id=framework_id, enterprise_id__in=[s["enterprise_id"] for s in sources]
     ).delete()
-    rows, facts = [], []
+    rows = []
     for source in sources:
         level = effective_level(source["level_code"], source["confirmed_level_code"])
         fact = settled_facts(source["result"] or {}, level)
-        facts.append(fact)
         rows.append(
             SettledResult(
                 enterprise_id=source["enterprise_id"],
@@ -116,23 +129,12 @@ def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
                 level_rank=fact.level_rank,
                 total=source["total"] if source["total"] is not None else Decimal(0),
                 percent=fact.percent,
+                missed_gates=gate_mask(fact.misses),
+                **dimension_columns(fact.dimension_scores),
                 settled_at=source["submitted_at"],
             )
         )
-    created = SettledResult.objects.bulk_create(rows, batch_size=1000)
-    dimensions, misses = [], []
-    for row, fact in zip(created, facts, strict=True):
-        dimensions += [
-            SettledDimension(settled_id=row.pk, key=key, score=score, max=maximum, percent=pct)
-            for key, score, maximum, pct in fact.dimensions
-        ]
-        misses += [
-            SettledGateMiss(settled_id=row.pk, level_code=code, gate_index=index, gate_type=kind)
-            for code, index, kind in fact.misses
-        ]
-    SettledDimension.objects.bulk_create(dimensions, batch_size=2000)
-    SettledGateMiss.objects.bulk_create(misses, batch_size=2000)
-    return len(created)
+    return len(SettledResult.objects.bulk_create(rows, batch_size=1000))
 
 
 def _settled(queryset: Any) -> Any:

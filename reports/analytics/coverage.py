@@ -5,23 +5,30 @@ An anchor firm is an enterprise in scope (and in the filters) with accepted supp
 links. Only suppliers inside the officer's scope are counted: every number stays in
 scope, so a supplier registered elsewhere appears only in ``suppliers_total`` (the
 anchor's own count of accepted links). "At the required level" follows the anchor's
-``SupplyRequirement`` rows on the framework that apply to the link (every supplier, the
-link's tier, or a tag the link carries): the supplier's settled level must rank at or
-above the highest minimum level among them. This is the level part of
-reports/requirements.py's rule; a requirement's minimum dimension scores and its
-deadline are not applied here (``supplier_at_required_level`` is the one place to
-extend). Links without an applicable requirement do not count towards that share.
+``SupplyRequirement`` rows on the framework that apply to the link, by the rule of
+reports/requirements.py (``applies``: every supplier, the link's tier, or a tag the link
+carries): the supplier's settled level must rank at or above the highest minimum level
+among them. A requirement's minimum dimension scores and its deadline are not applied
+here (``required_rank`` and ``at_required`` are the places to extend). Links without an
+applicable requirement do not count towards that share.
+
+Two queries whatever the number of links: the requirements, and the links grouped by
+anchor, tier and tags with their suppliers counted per level rank; Python folds the
+groups (a few per anchor) through the requirement rule.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
-from django.db import models
-from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, FilteredRelation, Q
 
 from enterprises.models import SupplierLink
 from reports.models import SupplyRequirement
+from reports.requirements import applies
 from reports.selectors import benchmark_min_group
 
 from .scope import AnalyticsFilters, AnalyticsScope
@@ -31,53 +38,18 @@ from .suppression import enough
 _UNREACHABLE = 32767
 
 
-class JSONListHas(models.Func):
-    """Whether a JSON list (``tags``) holds a text value; a boolean SQL expression."""
-
-    output_field = models.BooleanField()
-    arity = 2
-
-    def _sides(self, compiler: Any) -> tuple[str, str, list[Any]]:
-        lhs, lhs_params = compiler.compile(self.source_expressions[0])
-        rhs, rhs_params = compiler.compile(self.source_expressions[1])
-        return lhs, rhs, [*lhs_params, *rhs_params]
-
-    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
-        lhs, rhs, params = self._sides(compiler)
-        # Both sides are compiled SQL expressions with their own parameters.
-        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = {rhs})"  # noqa: S608
-        return sql, params
-
-    def as_postgresql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
-        lhs, rhs, params = self._sides(compiler)
-        return f"({lhs} @> jsonb_build_array({rhs}))", params
+def required_rank(
+    requirements: list[SimpleNamespace], *, tier: int, tags: Iterable[str]
+) -> int | None:
+    """The rank a link with `tier` and `tags` must reach: the highest minimum level of the
+    requirements that apply to it, None when none does."""
+    ranks = [r.rank for r in requirements if applies(r, tier=tier, tags=tags)]
+    return max(ranks) if ranks else None
 
 
-def required_rank(filters: AnalyticsFilters) -> Subquery:
-    """Per supplier link (the outer row): the rank of the highest minimum level among the
-    anchor's requirements on the framework that apply to the link; NULL when none does."""
-    ranks = Case(
-        *[
-            When(min_level_code=code, then=Value(rank))
-            for rank, (code, _name) in enumerate(filters.framework.levels, start=1)
-        ],
-        default=Value(_UNREACHABLE),
-        output_field=models.IntegerField(),
-    )
-    applicable = SupplyRequirement.objects.filter(
-        anchor_id=OuterRef("anchor_id"), framework_id=filters.framework.id
-    ).filter(
-        Q(group=SupplyRequirement.Group.ALL)
-        | Q(group=SupplyRequirement.Group.TIER, tier=OuterRef("tier"))
-        | (Q(group=SupplyRequirement.Group.TAG) & JSONListHas(OuterRef("tags"), F("tag")))
-    )
-    return Subquery(applicable.annotate(rank=ranks).order_by("-rank").values("rank")[:1])
-
-
-def supplier_at_required_level() -> Q:
-    """The condition, on an annotated link (``required``: required_rank, ``ss``: the
-    supplier's settled result), that the supplier meets the anchor's requirement."""
-    return Q(required__isnull=False, ss__level_rank__gte=F("required"))
+def at_required(rank_counts: dict[int, int], required: int) -> int:
+    """How many of the suppliers counted by level rank stand at `required` or above."""
+    return sum(n for rank, n in rank_counts.items() if rank >= required)
 
 
 def anchor_chain_coverage(
@@ -87,32 +59,44 @@ def anchor_chain_coverage(
 
     Returns {"anchors": the `limit` anchors with the most suppliers in scope, "count":
     how many anchors, "total": the sums}; each row has suppliers_total, suppliers (in
-    scope), assessed, assessed_share, with_requirement, at_required, at_required_share
-    (None when fewer than K of the suppliers under a requirement are assessed:
-    ``suppressed``). One grouped query whatever the number of links.
+    scope), outside_scope, assessed, assessed_share, with_requirement, at_required,
+    at_required_share (None when fewer than K of the suppliers under a requirement are
+    assessed: ``suppressed``).
     """
     min_group = benchmark_min_group()
+    framework = filters.framework
+    level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
+    requirements: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for row in (
+        SupplyRequirement.objects.filter(framework_id=framework.id)
+        .filter(scope.q("anchor"))
+        .filter(filters.q("anchor"))
+        .values("anchor_id", "group", "tier", "tag", "min_level_code")
+    ):
+        rank = level_ranks.get(row["min_level_code"], _UNREACHABLE)
+        requirements[row["anchor_id"]].append(SimpleNamespace(**row, rank=rank))
+
     in_scope = scope.q("supplier")
-    required = Q(required__isnull=False)
-    rows = list(
+    ranks = range(len(framework.levels) + 1)
+    groups = (
         SupplierLink.objects.filter(status=SupplierLink.Status.ACCEPTED, supplier__isnull=False)
         .filter(scope.q("anchor"))
         .filter(filters.q("anchor"))
         .annotate(
             ss=FilteredRelation(
                 "supplier__settled_results",
-                condition=Q(supplier__settled_results__framework_id=filters.framework.id),
-            ),
-            required=required_rank(filters),
+                condition=Q(supplier__settled_results__framework_id=framework.id),
+            )
         )
-        .values("anchor_id", "anchor__name")
+        .values("anchor_id", "anchor__name", "tier", "tags")
         .annotate(
             suppliers_total=Count("id"),
             suppliers=Count("id", filter=in_scope),
             assessed=Count("ss__id", filter=in_scope),
-            with_requirement=Count("id", filter=in_scope & required),
-            assessed_with_requirement=Count("ss__id", filter=in_scope & required),
-            at_required=Count("id", filter=in_scope & supplier_at_required_level()),
+            **{
+                f"r{rank}": Count("ss__id", filter=in_scope & Q(ss__level_rank=rank))
+                for rank in ranks
+            },
         )
         .order_by()
     )
@@ -124,6 +108,28 @@ def anchor_chain_coverage(
         "assessed_with_requirement",
         "at_required",
     )
+    anchors: dict[int, dict[str, Any]] = {}
+    for group in groups:
+        anchor = anchors.setdefault(
+            group["anchor_id"],
+            {
+                "anchor_id": group["anchor_id"],
+                "name": group["anchor__name"],
+                **dict.fromkeys(keys, 0),
+            },
+        )
+        for key in ("suppliers_total", "suppliers", "assessed"):
+            anchor[key] += group[key]
+        required = required_rank(
+            requirements.get(group["anchor_id"], []), tier=group["tier"], tags=group["tags"] or []
+        )
+        if required is not None:
+            anchor["with_requirement"] += group["suppliers"]
+            anchor["assessed_with_requirement"] += group["assessed"]
+            anchor["at_required"] += at_required(
+                {rank: group[f"r{rank}"] for rank in ranks}, required
+            )
+    rows = list(anchors.values())
     total = {key: sum(row[key] for row in rows) for key in keys}
 
     def shaped(row: dict[str, Any], *, anchor_id: int | None, name: str) -> dict[str, Any]:
@@ -145,12 +151,11 @@ def anchor_chain_coverage(
             "suppressed": 0 < row["assessed_with_requirement"] < min_group,
         }
 
-    rows.sort(key=lambda r: (-r["suppliers"], -r["suppliers_total"], r["anchor__name"]))
+    rows.sort(key=lambda r: (-r["suppliers"], -r["suppliers_total"], r["name"]))
     return {
         "count": len(rows),
         "anchors": [
-            shaped(row, anchor_id=row["anchor_id"], name=row["anchor__name"])
-            for row in rows[:limit]
+            shaped(row, anchor_id=row["anchor_id"], name=row["name"]) for row in rows[:limit]
         ],
         "total": shaped(total, anchor_id=None, name=""),
     }

@@ -4,13 +4,15 @@ groups. Shared by the dashboard selectors and the snapshot builder."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from assessments.models import SettledDimension
+from assessments.models import DIMENSION_SLOTS, GATE_BITS, FrameworkVersion
+from assessments.selectors import compiled_framework
 from enterprises.models import Enterprise, SizeClass
 
 from .scope import AnalyticsFilters, AnalyticsScope
@@ -42,46 +44,108 @@ def scoped(
     return queryset.filter(scope.q(prefix)).filter(filters.q(prefix))
 
 
-def level_rows(scope: AnalyticsScope, filters: AnalyticsFilters, *by: str) -> list[dict]:
+def level_rows(
+    scope: AnalyticsScope, filters: AnalyticsFilters, *by: str, details: bool = False
+) -> list[dict]:
     """Enterprises grouped by `by` and settled level code (None: not assessed), with the
-    count and the sum and count of total percents. `by` may name ``city`` (the first
-    four digits of the region code), ``industry_id``, ``size_class`` or ``clusters``
-    (an enterprise counts once in each of its clusters; None for none). One query."""
+    count and the sum and count of total percents.
+
+    With `details`, grouped by framework version too, with the sum of each dimension
+    column (``d<slot>``, for the slots the framework's dimensions use) and for each
+    gate index the number of enterprises missing that gate of their next level
+    (``g<index>``). `by` may name ``city`` (the first four digits of the region code),
+    ``industry_id``, ``size_class`` or ``clusters`` (an enterprise counts once in each
+    of its clusters; None for none). One query.
+    """
+    sums: dict[str, Any] = {}
+    version: tuple[str, ...] = ()
+    if details:
+        framework = filters.framework
+        for slot in range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1):
+            sums[f"d{slot}"] = Sum(f"s__dimension_{slot}")
+        for index in range(min(framework.max_gates, GATE_BITS)):
+            sums[f"g{index}"] = Sum(F("s__missed_gates").bitrightshift(index).bitand(1))
+        # Versions place the columns; grouping by them otherwise would only widen the
+        # groups (and PostgreSQL would then sort instead of hashing).
+        version = ("s__framework_version_id",)
     return list(
         scoped_enterprises(scope, filters)
         .annotate(s=settled_join(filters), city=Substr("region_id", 1, 4))
-        .values(*by, "s__level_code")
-        .annotate(n=Count("id"), percent_sum=Sum("s__percent"), percent_n=Count("s__percent"))
-        .order_by()
-    )
-
-
-def dimension_rows(scope: AnalyticsScope, filters: AnalyticsFilters, *by: str) -> list[dict]:
-    """Settled dimension scores grouped by `by` (paths from SettledDimension) and key:
-    count, mean score, mean percent. One query."""
-    return list(
-        scoped(
-            SettledDimension.objects.filter(settled__framework_id=filters.framework.id),
-            "settled__enterprise",
-            scope,
-            filters,
+        .values(*by, "s__level_code", *version)
+        .annotate(
+            n=Count("id"), percent_sum=Sum("s__percent"), percent_n=Count("s__percent"), **sums
         )
-        .values(*by, "key")
-        .annotate(n=Count("id"), mean=Avg("score"), mean_percent=Avg("percent"))
         .order_by()
     )
+
+
+def compiled_versions(version_ids: Any, filters: AnalyticsFilters) -> dict[int, Any]:
+    """Compiled frameworks of the versions named, the dashboard's own included."""
+    compiled = {filters.framework.version_id: filters.framework.compiled}
+    wanted = set(version_ids) - set(compiled)
+    if wanted:
+        # The document loads (one query each) only for a version not compiled yet.
+        versions = FrameworkVersion.objects.filter(pk__in=wanted).defer("definition", "source")
+        for version in versions:
+            compiled[version.pk] = compiled_framework(version)
+    return compiled
+
+
+@dataclass(frozen=True)
+class VersionShape:
+    """Where a framework version keeps things in a settled result: each dimension key's
+    column slot (from 1) and maximum score, and the level above each level code ("" for
+    below the first level; None above the top)."""
+
+    dimensions: dict[str, tuple[int, float]]
+    next_level: dict[str, str | None]
+
+
+def version_shapes(rows: list[dict], filters: AnalyticsFilters) -> dict[int, VersionShape]:
+    """The shape of each framework version among `rows` (grouped with `details`). The
+    dashboard's own version needs no query; older ones are read once (their documents
+    only when not compiled yet)."""
+    wanted = {row.get("s__framework_version_id") for row in rows} - {None}
+    shapes = {}
+    for version_id, framework in compiled_versions(wanted, filters).items():
+        codes = ["", *[level.code for level in framework.levels]]
+        shapes[version_id] = VersionShape(
+            dimensions={
+                d.key: (slot, float(d.maximum))
+                for slot, d in enumerate(framework.dimensions, start=1)
+                if slot <= DIMENSION_SLOTS
+            },
+            next_level={
+                code: codes[i + 1] if i + 1 < len(codes) else None for i, code in enumerate(codes)
+            },
+        )
+    return shapes
 
 
 class Group:
-    """Counts of one group of enterprises, folded from grouped rows."""
+    """Counts of one group of enterprises, folded from grouped rows: enterprises, per
+    level, total percents, and (from rows grouped with `details`) per framework version
+    the assessed count, the sum of each dimension column, and per level the number of
+    enterprises missing each gate of the next level."""
 
-    __slots__ = ("enterprises", "levels", "percent_n", "percent_sum")
+    __slots__ = (
+        "dimensions",
+        "enterprises",
+        "gates",
+        "levels",
+        "percent_n",
+        "percent_sum",
+        "versions",
+    )
 
     def __init__(self) -> None:
         self.enterprises = 0
         self.levels: dict[str, int] = defaultdict(int)
         self.percent_sum = 0.0
         self.percent_n = 0
+        self.versions: dict[int, int] = defaultdict(int)
+        self.dimensions: dict[tuple[int, int], float] = defaultdict(float)
+        self.gates: dict[tuple[int, str, int], int] = defaultdict(int)
 
     def add(self, level: str | None, n: int, percent_sum: Any = 0, percent_n: int = 0) -> None:
         self.enterprises += n
@@ -91,11 +155,68 @@ class Group:
             self.percent_n += percent_n
 
     def add_row(self, row: dict[str, Any]) -> None:
-        self.add(row["s__level_code"], row["n"], row["percent_sum"], row["percent_n"])
+        level = row["s__level_code"]
+        self.add(level, row["n"], row["percent_sum"], row["percent_n"])
+        version = row.get("s__framework_version_id")
+        if version is None:
+            return
+        self.versions[version] += row["n"]
+        slot = 1
+        while f"d{slot}" in row:
+            if row[f"d{slot}"] is not None:
+                self.dimensions[(version, slot)] += float(row[f"d{slot}"])
+            slot += 1
+        index = 0
+        while f"g{index}" in row:
+            if row[f"g{index}"]:
+                self.gates[(version, level, index)] += int(row[f"g{index}"])
+            index += 1
 
     @property
     def assessed(self) -> int:
         return sum(self.levels.values())
+
+    def dimension(
+        self, key: str, shapes: dict[int, VersionShape]
+    ) -> tuple[int, float | None, float | None]:
+        """(assessed enterprises whose version has dimension `key`, their mean score, and
+        their mean percent of the maximum; None when none or the dimension is unscored).
+        `shapes` comes from ``version_shapes`` over the same rows."""
+        n = 0
+        score_sum = percent_sum = 0.0
+        percent_n = 0
+        for version, count in self.versions.items():
+            found = shapes[version].dimensions.get(key) if version in shapes else None
+            if found is None or (version, found[0]) not in self.dimensions:
+                continue
+            slot, maximum = found
+            total = self.dimensions[(version, slot)]
+            n += count
+            score_sum += total
+            if maximum > 0:
+                percent_n += count
+                percent_sum += total * 100 / maximum
+        return (
+            n,
+            score_sum / n if n else None,
+            percent_sum / percent_n if percent_n else None,
+        )
+
+    def gate_counts(self, shapes: dict[int, VersionShape]) -> list[dict[str, Any]]:
+        """Enterprises missing each gate, by (version, the gate's level, index)."""
+        out = []
+        for (version, level, index), count in self.gates.items():
+            upper = shapes[version].next_level.get(level) if version in shapes else None
+            if upper:
+                out.append(
+                    {
+                        "version_id": version,
+                        "level_code": upper,
+                        "gate_index": index,
+                        "count": count,
+                    }
+                )
+        return out
 
     def to_data(self) -> dict[str, Any]:
         """Raw counts for a stored snapshot."""
@@ -128,11 +249,15 @@ def group_out(
     group: Group,
     filters: AnalyticsFilters,
     link: dict[str, str] | None = None,
+    shapes: dict[int, VersionShape] | None = None,
 ) -> dict[str, Any]:
-    """A group as shown: counts, shares of the registered, and per-level counts (not
-    assessed first, then below the first level, then each level). `link` holds the
-    filter parameters selecting the group, for the drill-down links (None: no links)."""
+    """A group as shown: counts, shares of the registered, per-level counts (not
+    assessed first, then below the first level, then each level), and from rows grouped
+    with `details` per-dimension figures and gate counts (raw: suppression is the
+    caller's; `shapes` from ``version_shapes``). `link` holds the filter parameters
+    selecting the group, for the drill-down links (None: no links)."""
     framework = filters.framework
+    shapes = shapes or {}
     assessed = group.assessed
     entries = [
         (NOT_ASSESSED, _("Not assessed"), group.enterprises - assessed, {"assessed": "no"}),
@@ -161,6 +286,11 @@ def group_out(
         "mean_percent": (
             round(group.percent_sum / group.percent_n, 1) if group.percent_n else None
         ),
+        "dimensions": [
+            dict(zip(("n", "mean", "mean_percent"), group.dimension(key, shapes), strict=True))
+            for key, _name, _scored in framework.dimensions
+        ],
+        "gates": group.gate_counts(shapes),
         "link": link,
         "suppressed": False,
     }

@@ -125,6 +125,7 @@ class FrameworkInfo:
     levels: list[tuple[str, str]]  # (code, localised name), lowest first
     dimensions: list[tuple[str, str, bool]]  # (key, localised name, scored)
     no_level_name: str
+    max_gates: int  # the most top-level gates any level has
     compiled: scoring.Framework = field(repr=False, compare=False)
 
     def level_name(self, code: str | None) -> str:
@@ -152,6 +153,7 @@ def framework_info(version: FrameworkVersion) -> FrameworkInfo:
         levels=[(level.code, tr(level.name)) for level in compiled.levels],
         dimensions=[(d.key, tr(d.name), bool(d.maximum)) for d in compiled.dimensions],
         no_level_name=tr(compiled.no_level_name) or _("No level"),
+        max_gates=max((len(level.gates) for level in compiled.levels), default=0),
         compiled=compiled,
     )
 

@@ -1,7 +1,7 @@
 """Cluster analytics for a bureau officer: aggregates in SQL over the settled results.
 
 The basis is each in-scope enterprise's latest settled assessment per framework, as kept
-in ``SettledResult`` (with ``SettledDimension`` and ``SettledGateMiss``) by the
+in ``SettledResult`` (with its dimension scores and missed gates) by the
 assessment services. Every function here takes an ``AnalyticsScope`` and
 ``AnalyticsFilters`` (reports/analytics/scope.py), applies both to every table it
 reads, groups in the database and returns plain, localised data; Python only folds a
@@ -17,13 +17,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from assessments import scoring
-from assessments.models import FrameworkVersion, SettledGateMiss
 from assessments.presenters import tr
-from assessments.selectors import compiled_framework
 from enterprises.errors import ValidationFailed
 from enterprises.models import Cluster, Enterprise, Industry, Region, SizeClass, SupplierLink
 from reports.selectors import benchmark_min_group
@@ -34,13 +31,14 @@ from .queries import (
     NO_LEVEL,
     SIZE_ORDER,
     Group,
-    dimension_rows,
+    VersionShape,
+    compiled_versions,
     group_out,
     level_rows,
-    scoped,
     scoped_enterprises,
     settled_join,
     share,
+    version_shapes,
 )
 from .scope import AnalyticsFilters, AnalyticsScope
 from .snapshots import analytics_trend
@@ -62,33 +60,33 @@ def _names(model: Any, codes: Iterable[str]) -> dict[str, str]:
 
 
 def level_overview(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """Registered and assessed enterprises and the level distribution (one query)."""
+    """Registered and assessed enterprises, the level distribution, the dimension sums
+    and the gate counts (one query)."""
     group = Group()
-    for row in level_rows(scope, filters):
+    rows = level_rows(scope, filters, details=True)
+    for row in rows:
         group.add_row(row)
-    out = group_out("", _("All"), group, filters, filters.params())
+    shapes = version_shapes(rows, filters)
+    out = group_out("", _("All"), group, filters, filters.params(), shapes)
     out["suppressed"] = 0 < out["assessed"] < benchmark_min_group()
     return out
 
 
 def breakdowns(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """The overview and its breakdowns by city, industry and size class (one grouped
-    query, three name lookups), with partition suppression."""
+    """The overview and its breakdowns by city, industry and size class (two grouped
+    queries, two name lookups), with partition suppression."""
     min_group = benchmark_min_group()
-    total = Group()
     cities: dict[str, Group] = defaultdict(Group)
     industries: dict[str, Group] = defaultdict(Group)
     sizes: dict[str, Group] = defaultdict(Group)
+    overview = level_overview(scope, filters)
     for row in level_rows(scope, filters, "city", "industry_id", "size_class"):
         for group in (
-            total,
             cities[row["city"]],
             industries[row["industry_id"]],
             sizes[row["size_class"]],
         ):
             group.add_row(row)
-    overview = group_out("", _("All"), total, filters, filters.params())
-    overview["suppressed"] = 0 < overview["assessed"] < min_group
     city_names = _names(Region, [f"{city}00" for city in cities])
     industry_names = _names(Industry, industries)
     size_labels = dict(SizeClass.choices)
@@ -137,12 +135,14 @@ def by_cluster(scope: AnalyticsScope, filters: AnalyticsFilters) -> list[dict[st
     an enterprise counts in each of its clusters; an officer whose scope names clusters
     sees those only). Two queries."""
     groups: dict[str, Group] = defaultdict(Group)
-    for row in level_rows(scope, filters, "clusters"):
+    found = level_rows(scope, filters, "clusters", details=True)
+    shapes = version_shapes(found, filters)
+    for row in found:
         if scope.covers_cluster(row["clusters"]):
             groups[row["clusters"]].add_row(row)
     names = _names(Cluster, groups)
     rows = [
-        group_out(code, names.get(code, code), group, filters, filters.params(cluster=code))
+        group_out(code, names.get(code, code), group, filters, filters.params(cluster=code), shapes)
         for code, group in sorted(groups.items(), key=lambda kv: (-kv[1].enterprises, kv[0]))
     ]
     apply_groups(rows, benchmark_min_group())
@@ -156,15 +156,16 @@ def _round(value: Any, places: int = 1) -> float | None:
     return round(float(value), places) if value is not None else None
 
 
-def dimension_means(scope: AnalyticsScope, filters: AnalyticsFilters) -> list[dict[str, Any]]:
-    """Each dimension of the framework: mean score and mean percent of its maximum over
-    the assessed enterprises, or None below K (`suppressed`). One query."""
+def dimension_means(filters: AnalyticsFilters, group: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each dimension of the framework over a group (a ``group_out`` row): mean score and
+    mean percent of its maximum over the assessed enterprises, or None below K
+    (`suppressed`). No query: the group's grouped rows carry the sums."""
     min_group = benchmark_min_group()
-    found = {row["key"]: row for row in dimension_rows(scope, filters)}
     out = []
-    for key, name, scored in filters.framework.dimensions:
-        row = found.get(key, {})
-        n = row.get("n", 0)
+    for (key, name, scored), figures in zip(
+        filters.framework.dimensions, group["dimensions"], strict=True
+    ):
+        n = figures["n"]
         shown = enough(n, min_group)
         out.append(
             {
@@ -172,57 +173,43 @@ def dimension_means(scope: AnalyticsScope, filters: AnalyticsFilters) -> list[di
                 "name": name,
                 "scored": scored,
                 "n": n,
-                "mean": _round(row.get("mean"), 3) if shown else None,
-                "mean_percent": _round(row.get("mean_percent")) if shown and scored else None,
+                "mean": _round(figures["mean"], 3) if shown else None,
+                "mean_percent": _round(figures["mean_percent"]) if shown and scored else None,
                 "suppressed": 0 < n < min_group,
             }
         )
     return out
 
 
-def cluster_heatmap(
-    scope: AnalyticsScope, filters: AnalyticsFilters, clusters: list[dict[str, Any]]
-) -> dict[str, Any]:
+def cluster_heatmap(filters: AnalyticsFilters, clusters: list[dict[str, Any]]) -> dict[str, Any]:
     """Mean percent of each scored dimension per cluster (rows as in `clusters`); a cell
-    over fewer than K enterprises is None and `suppressed`. One query."""
-    min_group = benchmark_min_group()
-    cells = {
-        (row["settled__enterprise__clusters"], row["key"]): row
-        for row in dimension_rows(scope, filters, "settled__enterprise__clusters")
-    }
-    columns = [(key, name) for key, name, scored in filters.framework.dimensions if scored]
+    over fewer than K enterprises is None and `suppressed`. No query."""
+    columns = [
+        (index, key, name)
+        for index, (key, name, scored) in enumerate(filters.framework.dimensions)
+        if scored
+    ]
     rows = []
     for cluster in clusters:
-        values = []
-        for key, _name in columns:
-            cell = cells.get((cluster["key"], key), {})
-            n = cell.get("n", 0)
-            values.append(
-                {
-                    "n": n,
-                    "value": _round(cell.get("mean_percent")) if enough(n, min_group) else None,
-                    "suppressed": 0 < n < min_group,
-                }
-            )
-        rows.append({"key": cluster["key"], "name": cluster["name"], "cells": values})
-    return {"columns": [{"key": k, "name": n} for k, n in columns], "rows": rows}
+        means = dimension_means(filters, cluster)
+        rows.append(
+            {
+                "key": cluster["key"],
+                "name": cluster["name"],
+                "cells": [
+                    {
+                        "n": means[index]["n"],
+                        "value": means[index]["mean_percent"],
+                        "suppressed": means[index]["suppressed"],
+                    }
+                    for index, _key, _name in columns
+                ],
+            }
+        )
+    return {"columns": [{"key": k, "name": n} for _i, k, n in columns], "rows": rows}
 
 
 # ---- gates ----------------------------------------------------------------------------
-
-
-def _frameworks_for(version_ids: Iterable[int], filters: AnalyticsFilters) -> dict[int, Any]:
-    """Compiled frameworks of the versions named (the dashboard's own needs no query)."""
-    wanted = set(version_ids) - {filters.framework.version_id}
-    compiled: dict[int, scoring.Framework] = {
-        filters.framework.version_id: filters.framework.compiled
-    }
-    if wanted:
-        # The document loads (one query each) only for a version not compiled yet.
-        versions = FrameworkVersion.objects.filter(pk__in=wanted).defer("definition", "source")
-        for version in versions:
-            compiled[version.pk] = compiled_framework(version)
-    return compiled
 
 
 def _aiming(levels: list[dict[str, Any]]) -> dict[str, int]:
@@ -233,7 +220,6 @@ def _aiming(levels: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def gate_misses(
-    scope: AnalyticsScope,
     filters: AnalyticsFilters,
     overview: dict[str, Any],
     clusters: list[dict[str, Any]],
@@ -241,71 +227,47 @@ def gate_misses(
     top: int = 10,
     per_cluster: int = 3,
 ) -> dict[str, Any]:
-    """The gates most often unmet for the next level, overall and per cluster.
+    """The gates most often unmet for the next level, overall and per cluster, from the
+    gate counts the groups carry.
 
     Each enterprise is counted against the level right above its own; `share` is the
     percent of the enterprises aiming at that level that miss the gate. Suppressed with
-    the group it describes. Two grouped queries (plus one for the documents of older
-    framework versions, if any are among the results).
+    the group it describes. No query, unless results of an older framework version are
+    among them (its document names its gates).
     """
-    base = scoped(
-        SettledGateMiss.objects.filter(settled__framework_id=filters.framework.id),
-        "settled__enterprise",
-        scope,
-        filters,
-    )
-    fields = ("settled__framework_version_id", "level_code", "gate_index")
-    overall = list(base.values(*fields).annotate(n=Count("id")).order_by())
-    by_cluster_rows = list(
-        base.values("settled__enterprise__clusters", *fields).annotate(n=Count("id")).order_by()
-    )
-    frameworks = _frameworks_for([row["settled__framework_version_id"] for row in overall], filters)
+    frameworks = compiled_versions({g["version_id"] for g in overview["gates"]}, filters)
 
-    def shaped(rows: list[dict[str, Any]], aiming: dict[str, int], link: dict[str, str]):
+    def shaped(group: dict[str, Any], link: dict[str, str], limit: int) -> list[dict[str, Any]]:
+        aiming = _aiming(group["levels"])
         out = [
             {
-                "version_id": row["settled__framework_version_id"],
-                "level_code": row["level_code"],
-                "level_name": filters.framework.level_name(row["level_code"]),
-                "gate_index": row["gate_index"],
+                **gate,
+                "level_name": filters.framework.level_name(gate["level_code"]),
                 "key": gate_names.gate_key(
-                    row["settled__framework_version_id"], row["level_code"], row["gate_index"]
+                    gate["version_id"], gate["level_code"], gate["gate_index"]
                 ),
-                "count": row["n"],
-                "aiming": aiming.get(row["level_code"], 0),
-                "share": share(row["n"], aiming.get(row["level_code"], 0)),
+                "aiming": aiming.get(gate["level_code"], 0),
+                "share": share(gate["count"], aiming.get(gate["level_code"], 0)),
             }
-            for row in rows
+            for gate in group["gates"]
         ]
-        out.sort(key=lambda g: (-g["count"], g["level_code"], g["gate_index"]))
+        out.sort(key=lambda g: (-g["count"], g["level_code"], g["gate_index"], g["version_id"]))
+        out = out[:limit]
         for gate in out:
-            gate["link"] = {
-                **link,
-                "gate": gate["key"],
-            }
+            gate["link"] = {**link, "gate": gate["key"]}
+        gate_names.describe(out, frameworks)
         return out
 
-    top_overall = (
-        []
-        if overview["suppressed"]
-        else shaped(overall, _aiming(overview["levels"]), filters.params())[:top]
-    )
-    gate_names.describe(top_overall, frameworks)
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in by_cluster_rows:
-        if row["settled__enterprise__clusters"] is not None:
-            grouped[row["settled__enterprise__clusters"]].append(row)
-    per_cluster_out = []
-    for cluster in clusters:
-        if cluster["suppressed"] or not cluster["assessed"]:
-            continue
-        rows = shaped(
-            grouped.get(cluster["key"], []),
-            _aiming(cluster["levels"]),
-            filters.params(cluster=cluster["key"]),
-        )[:per_cluster]
-        gate_names.describe(rows, frameworks)
-        per_cluster_out.append({"key": cluster["key"], "name": cluster["name"], "gates": rows})
+    top_overall = [] if overview["suppressed"] else shaped(overview, filters.params(), top)
+    per_cluster_out = [
+        {
+            "key": cluster["key"],
+            "name": cluster["name"],
+            "gates": shaped(cluster, filters.params(cluster=cluster["key"]), per_cluster),
+        }
+        for cluster in clusters
+        if cluster["assessed"] and not cluster["suppressed"]
+    ]
     return {"overall": top_overall, "clusters": per_cluster_out}
 
 
@@ -326,9 +288,9 @@ def analytics_dashboard(scope: AnalyticsScope, filters: AnalyticsFilters) -> dic
         "by_city": parts["city"],
         "by_industry": parts["industry"],
         "by_size": parts["size"],
-        "dimensions": dimension_means(scope, filters),
-        "heatmap": cluster_heatmap(scope, filters, clusters),
-        "gates": gate_misses(scope, filters, overview, clusters),
+        "dimensions": dimension_means(filters, overview),
+        "heatmap": cluster_heatmap(filters, clusters),
+        "gates": gate_misses(filters, overview, clusters),
         "trend": analytics_trend(scope, filters, overview),
         "coverage": anchor_chain_coverage(scope, filters),
     }
@@ -337,7 +299,7 @@ def analytics_dashboard(scope: AnalyticsScope, filters: AnalyticsFilters) -> dic
 def analytics_summary(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
     """The API summary: ``{enterprises, assessed, levels: {code: count}, dimensions:
     [{key, mean}]}`` plus the framework, the share, those below the first level and the
-    suppression state. Levels and means are withheld below K. Two queries."""
+    suppression state. Levels and means are withheld below K. One query."""
     overview = level_overview(scope, filters)
     suppressed = overview["suppressed"]
     by_code = {lv["code"]: lv["count"] for lv in overview["levels"]}
@@ -361,7 +323,7 @@ def analytics_summary(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[
                 "mean_percent": d["mean_percent"],
                 "enterprises": d["n"],
             }
-            for d in dimension_means(scope, filters)
+            for d in dimension_means(filters, overview)
         ],
         "suppressed": suppressed,
         "min_group": benchmark_min_group(),
@@ -369,6 +331,15 @@ def analytics_summary(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[
 
 
 # ---- the enterprises behind a number ----------------------------------------------------
+
+
+class _Paginator(Paginator):
+    """A paginator told its count, so that counting can use a leaner query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
 
 LIST_FIELDS = ("level", "assessed", "gate", "anchor")
 
@@ -443,13 +414,19 @@ def enterprise_list(
         queryset = queryset.filter(s__level_code=drill["level"])
     if drill.get("gate"):
         version_id, level_code, index = drill["gate"]
-        queryset = queryset.filter(
-            pk__in=SettledGateMiss.objects.filter(
-                settled__framework_id=filters.framework.id,
-                settled__framework_version_id=version_id,
-                level_code=level_code,
-                gate_index=index,
-            ).values("settled__enterprise_id")
+        below = {
+            upper: code
+            for code, upper in version_shapes([{"s__framework_version_id": version_id}], filters)
+            .get(version_id, VersionShape({}, {}))
+            .next_level.items()
+            if upper
+        }
+        queryset = queryset.annotate(
+            missed=F("s__missed_gates").bitrightshift(index).bitand(1)
+        ).filter(
+            s__framework_version_id=version_id,
+            s__level_code=below.get(level_code, "-"),  # "-": no such level, nothing
+            missed=1,
         )
     if drill.get("anchor"):
         anchor_id = drill["anchor"][0]
@@ -475,7 +452,9 @@ def enterprise_list(
         settled_at=F("s__settled_at"),
         assessment_id=F("s__assessment_id"),
     )
-    paginator = Paginator(rows, per_page)
+    # Counted over the enterprises alone: the joins that name regions and industries
+    # only slow the count down.
+    paginator = _Paginator(rows, per_page, count=queryset.values("pk").count())
     result = paginator.get_page(page)
     sizes = dict(SizeClass.choices)
     framework = filters.framework

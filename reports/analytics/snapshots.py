@@ -21,7 +21,7 @@ from enterprises.models import BureauScope
 from reports.models import AnalyticsSnapshot
 from reports.selectors import benchmark_min_group
 
-from .queries import Group, dimension_rows, group_out, level_rows
+from .queries import Group, group_out, level_rows, version_shapes
 from .scope import AnalyticsFilters, AnalyticsScope, framework_info, published_versions
 
 SNAPSHOT_FORMAT = 1
@@ -33,26 +33,26 @@ def quarter_of(day: dt.date) -> str:
 
 
 def snapshot_data(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """The raw figures of a snapshot (three grouped queries)."""
+    """The raw figures of a snapshot (three grouped queries). Dimensions hold, per key,
+    [assessed enterprises with it, mean score, mean percent of the maximum]."""
     total = Group()
+    overall = level_rows(scope, filters, details=True)
+    for row in overall:
+        total.add_row(row)
     by: dict[str, dict[str, Group]] = {
         kind: defaultdict(Group) for kind in ("cluster", "region", "industry", "size")
     }
     for row in level_rows(scope, filters, "city", "industry_id", "size_class"):
-        total.add_row(row)
         by["region"][f"{row['city']}00"].add_row(row)
         by["industry"][row["industry_id"]].add_row(row)
         by["size"][row["size_class"]].add_row(row)
     for row in level_rows(scope, filters, "clusters"):
         if scope.covers_cluster(row["clusters"]):
             by["cluster"][row["clusters"]].add_row(row)
+    shapes = version_shapes(overall, filters)
     dimensions = {
-        row["key"]: [
-            row["n"],
-            float(row["mean"]) if row["mean"] is not None else None,
-            float(row["mean_percent"]) if row["mean_percent"] is not None else None,
-        ]
-        for row in dimension_rows(scope, filters)
+        key: list(total.dimension(key, shapes))
+        for key, _name, _scored in filters.framework.dimensions
     }
     return {
         "format": SNAPSHOT_FORMAT,
