@@ -147,6 +147,7 @@ def reference(prefixes: list[str], framework_code: str = "report-fw") -> dict[st
                 "level_code",
                 "confirmed_level_code",
                 "result",
+                "framework_version_id",
             )
         )
     )
@@ -158,7 +159,9 @@ def reference(prefixes: list[str], framework_code: str = "report-fw") -> dict[st
         )
     )
     frame = enterprises.merge(
-        settled[["enterprise_id", "level", "result", "id"]].rename(columns={"id": "assessment"}),
+        settled[["enterprise_id", "level", "result", "id", "framework_version_id"]].rename(
+            columns={"id": "assessment"}
+        ),
         left_on="id",
         right_on="enterprise_id",
         how="left",
@@ -193,9 +196,16 @@ def reference(prefixes: list[str], framework_code: str = "report-fw") -> dict[st
         if rank < len(codes):
             for index, gate in enumerate(row.result["levels"][rank]["gates"]):
                 if not gate["met"]:
-                    gates.append({"id": row.id, "level": codes[rank], "index": index})
+                    gates.append(
+                        {
+                            "id": row.id,
+                            "version": row.framework_version_id,
+                            "level": codes[rank],
+                            "index": index,
+                        }
+                    )
     dims_frame = pd.DataFrame(dims, columns=["id", "key", "score", "percent"])
-    gates_frame = pd.DataFrame(gates, columns=["id", "level", "index"])
+    gates_frame = pd.DataFrame(gates, columns=["id", "version", "level", "index"])
     heat = dims_frame.merge(members, left_on="id", right_on="member_id")
     return {
         "enterprises": len(frame),
@@ -214,5 +224,9 @@ def reference(prefixes: list[str], framework_code: str = "report-fw") -> dict[st
         "gates": {
             (level, int(index)): len(sub)
             for (level, index), sub in gates_frame.groupby(["level", "index"])
+        },
+        "gates_by_version": {
+            (int(version), level, int(index)): len(sub)
+            for (version, level, index), sub in gates_frame.groupby(["version", "level", "index"])
         },
     }

@@ -165,3 +165,45 @@ def test_the_enterprise_list_pages_through_every_enterprise_once(
             break
         page = enterprise_list(scope, filters, {}, page=page.next_page_number(), per_page=10)
     assert len(seen) == len(set(seen)) == reference(SUZHOU_PREFIX)["enterprises"]
+
+
+def test_results_of_an_older_version_count_under_their_own_dimension_and_gate_order(
+    personas: Personas, report_framework: FrameworkVersion, no_suppression: None
+) -> None:
+    import yaml
+
+    from assessments.services import frameworks as fw_services
+    from tests.factories import EnterpriseFactory
+    from tests.reports.analytics_data import settle
+    from tests.reports.conftest import BEST, LEVEL1, REPORT_YAML
+
+    doc = yaml.safe_load(REPORT_YAML)
+    doc["version"] = "2"
+    # Version 2 lists the data dimension first and asks L1 for a higher total, with a
+    # second gate in front of the first.
+    doc["dimensions"] = [doc["dimensions"][1], doc["dimensions"][0], *doc["dimensions"][2:]]
+    doc["levels"][0]["gates"] = [
+        {"type": "dimension_at_least", "dimension": "people", "value": 2},
+        {"type": "total_at_least", "value": 3},
+    ]
+    newer = fw_services.framework_import(
+        source=yaml.safe_dump(doc, allow_unicode=True), publish=True
+    )
+    for i, answers in enumerate([LEVEL1, {"q_net": "full"}, {}, BEST]):
+        settle(EnterpriseFactory(name=f"旧版企业{i}"), answers, version=report_framework)
+    for i, answers in enumerate([LEVEL1, {"q_data": "all"}, {}]):
+        settle(EnterpriseFactory(name=f"新版企业{i}"), answers, version=newer)
+    ref = reference(SUZHOU_PREFIX)
+    out = dashboard(personas)
+    assert counts(out["overview"])["levels"] == ref["levels"]
+    for dimension in out["dimensions"]:
+        assert dimension["mean"] == pytest.approx(ref["dimension_mean"][dimension["key"]], abs=1e-3)
+    # Gates are named per version: both versions' L1 gates appear, counted apart.
+    versions = {g["version_id"] for g in out["gates"]["overall"]}
+    assert versions == {report_framework.pk, newer.pk}
+    by_key = {
+        (g["version_id"], g["level_code"], g["gate_index"]): g for g in out["gates"]["overall"]
+    }
+    assert by_key[(newer.pk, "L1", 0)]["label"].startswith("「人才」")
+    reference_gates = ref["gates_by_version"]
+    assert {key: g["count"] for key, g in by_key.items()} == reference_gates
