@@ -24,6 +24,7 @@ from assessments.models import (
     Framework,
     SettledResult,
 )
+from enterprises.models import Enterprise
 
 SETTLED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 
@@ -109,9 +110,15 @@ def dimension_columns(scores: list[float]) -> dict[str, float | None]:
 def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
     """Replace the settled results of the sources' enterprises on `framework_id` with the
     sources (dicts of `_SOURCE_FIELDS` plus ``result``), one per enterprise. Call inside
-    a transaction. Returns the number written."""
+    a transaction. Returns the number written.
+
+    The enterprises' rows are locked first (in id order), so that two transactions
+    refreshing the same enterprise take turns instead of both inserting.
+    """
     if not sources:
         return 0
+    ids = sorted({source["enterprise_id"] for source in sources})
+    list(Enterprise.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     SettledResult.objects.filter(
         framework_id=framework_id, enterprise_id__in=[s["enterprise_id"] for s in sources]
     ).delete()
@@ -142,11 +149,13 @@ def _settled(queryset: Any) -> Any:
     return queryset.filter(status__in=SETTLED_STATUSES, submitted_at__isnull=False)
 
 
+@transaction.atomic
 def settled_result_refresh(*, enterprise_id: int, framework_id: int) -> SettledResult | None:
     """Make the enterprise's settled result on the framework its latest settled
     assessment (by submission time, then id), or remove it when there is none.
 
-    Call inside the transaction that changed an assessment's status or level.
+    Call it in the transaction that changed an assessment's status or level (it joins
+    it; on its own it opens one).
     """
     latest = (
         _settled(Assessment.objects.filter(enterprise_id=enterprise_id, framework_id=framework_id))
@@ -163,12 +172,13 @@ def settled_result_refresh(*, enterprise_id: int, framework_id: int) -> SettledR
     return SettledResult.objects.get(enterprise_id=enterprise_id, framework_id=framework_id)
 
 
+@transaction.atomic
 def settled_results_rescored(*, framework_id: int, results: Mapping[int, Mapping[str, Any]]) -> int:
     """Rewrite the settled results whose assessment was just rescored.
 
     `results` maps assessment ids to their new result documents (already stored on the
     assessments). Levels stay effective as stored (rescoring never changes a confirmed
-    level); scores, percents and missed gates follow the new documents. Call inside the
+    level); scores, percents and missed gates follow the new documents. Call it in the
     transaction that wrote the results. One read and a batch of writes.
     """
     sources = list(
@@ -208,6 +218,8 @@ def settled_results_rebuild(
 
     Each framework is rebuilt in one transaction, so readers see the old or the new
     standings, never half of them. Results documents are read `batch_size` at a time.
+    Meant for after bulk loads: the enterprises it rewrites stay locked until it commits,
+    so a submission settling meanwhile waits for it.
     """
     frameworks = Framework.objects.order_by("code")
     if framework_codes is not None:
