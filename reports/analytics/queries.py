@@ -37,13 +37,6 @@ def scoped_enterprises(scope: AnalyticsScope, filters: AnalyticsFilters) -> Quer
     return Enterprise.objects.filter(scope.q()).filter(filters.q()).order_by()
 
 
-def scoped(
-    queryset: QuerySet[Any], prefix: str, scope: AnalyticsScope, filters: AnalyticsFilters
-) -> QuerySet[Any]:
-    """`queryset` limited to rows whose enterprise (at `prefix`) is in scope and filters."""
-    return queryset.filter(scope.q(prefix)).filter(filters.q(prefix))
-
-
 def level_rows(
     scope: AnalyticsScope, filters: AnalyticsFilters, *by: str, details: bool = False
 ) -> list[dict]:

@@ -275,8 +275,10 @@ def gate_misses(
 
 
 def analytics_dashboard(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """Everything the bureau dashboard shows, for one framework. About fifteen queries
-    whatever the number of enterprises (see the functions it calls)."""
+    """Everything the bureau dashboard shows, for one framework: ten queries whatever the
+    number of enterprises, four of which scan the scope (the overview with dimension
+    sums and gate counts, the city x industry x size breakdown, the clusters, the anchor
+    firms' links); the others read names, snapshots and requirements."""
     parts = breakdowns(scope, filters)
     clusters = by_cluster(scope, filters)
     overview = parts["overview"]
