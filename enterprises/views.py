@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
 from .access import enterprise_get_for, membership_for, membership_get_for
@@ -18,6 +18,7 @@ from .forms import EnterpriseProfileForm, MemberAddForm, MemberRoleForm, Registe
 from .models import Enterprise, Membership, Role
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
@@ -50,6 +51,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user)
@@ -115,6 +117,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get_for(request.user, pk, "view_members")
     membership = membership_for(request.user, enterprise.pk)
@@ -186,6 +189,7 @@ def _messages_of(exc: DomainError) -> str:
     return " ".join([str(exc.message), *details])
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness: the database answers, and the broker when one is configured."""
     checks: dict[str, str] = {}

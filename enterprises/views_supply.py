@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services_supply as services
 from .access import supplier_link_get_for, supplier_links_visible_to
@@ -100,6 +100,7 @@ def _actions(link: SupplierLink) -> list[str]:
 
 
 @login_required
+@require_safe
 def supplier_requests(request: HttpRequest) -> HttpResponse:
     page = Paginator(supplier_requests_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.selectors import framework_labels
 from enterprises import services_supply
@@ -83,6 +83,7 @@ def _parents(anchor: Enterprise) -> list[tuple[int, str]]:
 
 
 @login_required
+@require_safe
 def anchor_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
     anchor = enterprise_get_for(request.user, pk, "view_members")
     return _render(request, anchor)

@@ -27,6 +27,21 @@ FUZZ = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's test client stops each request from closing the database connection
+    (inside the test's transaction that would close it); calling the WSGI app directly
+    needs the same, or the next query runs on a closed connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _token(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 

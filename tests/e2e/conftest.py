@@ -22,6 +22,22 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def journey_marks() -> list[pytest.MarkDecorator]:
+    """Marks for a journey module. The live server needs a database flushed between
+    tests; SQLite's triggers that keep published framework versions immutable refuse the
+    flush's DELETE (PostgreSQL's TRUNCATE is not a row delete), so journeys run on
+    PostgreSQL, as in CI. Skipped at collection, before any database is set up."""
+    from django.db import connection
+
+    return [
+        pytest.mark.e2e,
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(
+            connection.vendor == "sqlite", reason="browser journeys run on PostgreSQL"
+        ),
+    ]
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"browser journeys cannot run under CI: {reason}")
@@ -79,13 +95,6 @@ class Journey:
 
 @pytest.fixture
 def journey(browser: object, live_server: object, reference_loaded: None) -> Iterator[object]:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        # The live server needs a flushable database between journeys; SQLite's triggers
-        # that keep published framework versions immutable refuse the flush's DELETE
-        # (PostgreSQL's TRUNCATE is not a row delete). CI runs the journeys on PostgreSQL.
-        pytest.skip("browser journeys run on PostgreSQL (set DATABASE_URL)")
     opened: list[Journey] = []
 
     def open_journey(name: str) -> Journey:

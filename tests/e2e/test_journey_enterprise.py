@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from assessments.models import Answer, Assessment
 from reports.models import Certificate
 from tests.assessments.helpers import best_answers, shipped_doc
+from tests.e2e.conftest import journey_marks
 from tests.factories import valid_uscc
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = journey_marks()
 
 FRAMEWORK = "sme-digital-level-2024"
 PASSWORD = "Journey-Pass-2026!"
