@@ -146,6 +146,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
+                actor=request.user,
             )
             messages.success(request, _("The member is added."))
         except DomainError as exc:
@@ -162,7 +163,9 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
             messages.success(request, _("The role is changed."))
         except DomainError as exc:
             messages.error(request, _messages_of(exc))
@@ -174,7 +177,7 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     membership = membership_get_for(request.user, pk, member_pk)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=request.user)
         messages.success(request, _("The member is removed."))
     except DomainError as exc:
         messages.error(request, _messages_of(exc))

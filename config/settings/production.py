@@ -20,7 +20,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = 8 * 60 * 60
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Certificates must verify across hosts and restarts: the key comes from the environment.
 GRADIENT_CERTIFICATE_SIGNING_KEY = env.require("GRADIENT_CERTIFICATE_SIGNING_KEY")
