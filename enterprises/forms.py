@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ValidationFailed
@@ -82,6 +83,11 @@ class RegisterForm(EnterpriseForm):
     password_confirm = forms.CharField(label=_("Confirm password"), widget=forms.PasswordInput)
 
     field_order = ["username", "email", "password", "password_confirm"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules of AUTH_PASSWORD_VALIDATORS, in the visitor's language.
+        self.fields["password"].help_text = " ".join(password_validators_help_texts())
 
     def clean(self) -> dict:
         data = super().clean() or {}
