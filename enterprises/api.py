@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
@@ -19,7 +19,7 @@ from . import serializers as s
 from . import services
 from .access import enterprise_get_for, membership_get_for
 from .errors import ValidationFailed
-from .models import Cluster, Industry, Membership, Region
+from .models import Cluster, Industry, Membership, Region, User
 
 
 class RegisterView(APIView):
@@ -99,7 +99,7 @@ class TokenView(APIView):
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
-            actor=request.user,
+            actor=cast(User, request.user),
         )
         if user is None or not user.is_active:
             raise ValidationFailed(
@@ -179,7 +179,7 @@ class MemberListView(APIView):
             role=data.validated_data["role"],
             email=data.validated_data["email"],
             password=data.validated_data["password"],
-            actor=request.user,
+            actor=cast(User, request.user),
         )
         return Response(s.MemberOutput(membership).data, status=status.HTTP_201_CREATED)
 
@@ -191,14 +191,14 @@ class MemberDetailView(APIView):
         data = s.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
-            membership=membership, role=data.validated_data["role"], actor=request.user
+            membership=membership, role=data.validated_data["role"], actor=cast(User, request.user)
         )
         return Response(s.MemberOutput(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, member_pk: int) -> Response:
         membership = membership_get_for(request.user, pk, member_pk)
-        services.membership_remove(membership=membership, actor=request.user)
+        services.membership_remove(membership=membership, actor=cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,8 +23,8 @@ def audit_events(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         events = events.filtered(**filters)  # type: ignore[attr-defined]
-        if filters["enterprise_id"] is not None:
-            enterprise = Enterprise.objects.filter(pk=filters["enterprise_id"]).first()
+        if (enterprise_id := form.cleaned_data.get("enterprise")) is not None:
+            enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
     else:
         events = events.none()
     page = Paginator(events.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
