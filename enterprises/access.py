@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import Forbidden, NotFound
-from .models import ROLE_RANK, Enterprise, Membership, Role, SupplierLink
+from .models import ROLE_RANK, AuditEvent, Enterprise, Membership, Role, SupplierLink
 
 EnterpriseAction = Literal["view", "view_members", "edit", "manage"]
 
@@ -110,3 +110,15 @@ def supplier_link_get_for(user: Any, pk: Any) -> SupplierLink:
     if membership_for(user, link.anchor_id) is not None:
         raise Forbidden(_("Only the supplier's administrators may decide on this link."))
     raise not_found
+
+
+def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
+    """The audit log, readable by platform staff only.
+
+    Raises NotFound for anyone signed out and Forbidden for anyone else signed in.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("Not found."))
+    if not user.is_staff:
+        raise Forbidden(_("Only platform staff may read the audit log."))
+    return AuditEvent.objects.all()

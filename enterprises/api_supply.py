@@ -119,7 +119,7 @@ class _SupplierLinkDecisionView(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         link = supplier_link_get_for(request.user, pk)
-        link = type(self).decide(link=link)
+        link = type(self).decide(link=link, actor=request.user)
         return Response(link_out(link))
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .audit import REQUEST_USER, audit_record
 from .errors import Conflict, ValidationFailed
-from .models import Enterprise, SupplierLink
+from .models import AuditAction, Enterprise, SupplierLink, User
 from .services import uscc_errors, uscc_normalise
 
 Status = SupplierLink.Status
@@ -27,6 +28,11 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "accept": ({Status.INVITED, Status.DECLINED}, Status.ACCEPTED),
     "decline": ({Status.INVITED}, Status.DECLINED),
     "revoke": ({Status.ACCEPTED}, Status.REVOKED),
+}
+AUDIT_ACTIONS: dict[str, AuditAction] = {
+    "accept": AuditAction.SUPPLIER_LINK_ACCEPTED,
+    "decline": AuditAction.SUPPLIER_LINK_DECLINED,
+    "revoke": AuditAction.SUPPLIER_LINK_REVOKED,
 }
 
 
@@ -146,7 +152,9 @@ def supplier_links_attach(*, enterprise: Enterprise) -> int:
 
 
 @transaction.atomic
-def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
+def _supplier_link_decide(
+    *, link: SupplierLink, decision: str, actor: User | None = None
+) -> SupplierLink:
     sources, target = TRANSITIONS[decision]
     locked = (
         SupplierLink.objects.select_for_update(of=("self",))
@@ -160,28 +168,45 @@ def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
             errors={"status": [_("Not allowed from the link's current status.")]},
             extra={"status": locked.status},
         )
+    previous = locked.status
     locked.status = target
     fields = ["status", "updated_at"]
     if target == Status.ACCEPTED:
         locked.consented_at = timezone.now()
         fields.append("consented_at")
     locked.save(update_fields=fields)
+    audit_record(
+        action=AUDIT_ACTIONS[decision],
+        actor=actor or REQUEST_USER,
+        target=locked,
+        enterprise=locked.supplier_id,
+        details={
+            "anchor_id": locked.anchor_id,
+            "anchor": locked.anchor.name,
+            "from": previous,
+            "to": target,
+        },
+    )
     return locked
 
 
-def supplier_link_accept(*, link: SupplierLink) -> SupplierLink:
+# Each decision is audited (supplier_link.accepted / .declined / .revoked) in its
+# transaction; `actor` is the supplier's admin (default: the request's signed-in user).
+
+
+def supplier_link_accept(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier consents to share its results with the anchor (from invited or declined)."""
-    return _supplier_link_decide(link=link, decision="accept")
+    return _supplier_link_decide(link=link, decision="accept", actor=actor)
 
 
-def supplier_link_decline(*, link: SupplierLink) -> SupplierLink:
+def supplier_link_decline(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier refuses an invitation."""
-    return _supplier_link_decide(link=link, decision="decline")
+    return _supplier_link_decide(link=link, decision="decline", actor=actor)
 
 
-def supplier_link_revoke(*, link: SupplierLink) -> SupplierLink:
+def supplier_link_revoke(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier withdraws its consent; the anchor stops seeing its results at once."""
-    return _supplier_link_decide(link=link, decision="revoke")
+    return _supplier_link_decide(link=link, decision="revoke", actor=actor)
 
 
 # ---- bulk import -------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from . import services
 from .access import enterprise_get_for, membership_for, membership_get_for
 from .errors import DomainError, ValidationFailed
 from .forms import EnterpriseProfileForm, MemberAddForm, MemberRoleForm, RegisterForm
-from .models import Enterprise, Membership, Role
+from .models import Enterprise, Membership, Role, User
 
 
 @require_safe
@@ -149,6 +151,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
+                actor=cast(User, request.user),
             )
             messages.success(request, _("The member is added."))
         except DomainError as exc:
@@ -165,7 +168,11 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                actor=cast(User, request.user),
+            )
             messages.success(request, _("The role is changed."))
         except DomainError as exc:
             messages.error(request, _messages_of(exc))
@@ -177,7 +184,7 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     membership = membership_get_for(request.user, pk, member_pk)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=cast(User, request.user))
         messages.success(request, _("The member is removed."))
     except DomainError as exc:
         messages.error(request, _messages_of(exc))

@@ -114,7 +114,7 @@ def _decide(
 ) -> HttpResponse:
     link = supplier_link_get_for(request.user, pk)  # 404 / 403 through the error middleware
     try:
-        decide(link=link)
+        decide(link=link, actor=request.user)
     except Conflict as exc:
         messages.error(request, str(exc.message))
     else:
