@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from .access import audit_events_for
 from .forms import AuditFilterForm
@@ -16,6 +17,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def audit_events(request: HttpRequest) -> HttpResponse:
     events = audit_events_for(request.user)
     form = AuditFilterForm(request.GET)
