@@ -6,6 +6,7 @@ accepts (and after a revoke) the anchor learns nothing but the link and its stat
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .errors import Conflict, ValidationFailed
-from .models import Enterprise, SupplierLink
+from .models import Enterprise, SupplierImportRejection, SupplierLink, User
 from .services import uscc_errors, uscc_normalise
 
 Status = SupplierLink.Status
@@ -285,7 +286,9 @@ def supplier_import_problems(
     problems: list[dict[str, Any]] = []
 
     def problem(row: dict[str, Any], column: str, message: str) -> None:
-        problems.append({"row": row["row"], "column": column, "problem": str(message)})
+        problems.append(
+            {"row": row["row"], "column": column, "value": row[column], "problem": str(message)}
+        )
 
     codes = [row["uscc"] for row in rows if row["uscc"]]
     existing = set(
@@ -375,6 +378,96 @@ def supplier_import_template() -> bytes:
     sheet.append(IMPORT_TEMPLATE_HEADERS)
     for column, width in zip("ABC", (24, 36, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---- a rejected import's problems as a sheet ----------------------------------------------
+
+# The sheet's headers and column names are Chinese whatever the page language: the sheet
+# goes back to whoever fills in the (Chinese) template.
+ERRORS_SHEET_HEADERS = ["行号", "列", "原值", "问题"]
+ERRORS_SHEET_COLUMNS = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "contact_email": "联系邮箱",
+    "file": "文件",
+}
+# A spreadsheet treats a cell beginning with one of these as a formula (or, for the
+# controls, may after an edit): such text is written with a leading apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def import_errors_ttl() -> dt.timedelta:
+    return dt.timedelta(hours=int(getattr(settings, "GRADIENT_IMPORT_ERRORS_TTL_HOURS", 24)))
+
+
+@transaction.atomic
+def supplier_import_rejection_record(
+    *, anchor: Enterprise, user: User, error: ValidationFailed, filename: str = ""
+) -> SupplierImportRejection:
+    """Keep a rejected import's problems for `user` to download as a sheet.
+
+    Call after the import's own transaction has rolled back. Rows older than the
+    time to live are purged here, so the table stays small without a schedule.
+    """
+    SupplierImportRejection.objects.filter(
+        created_at__lt=timezone.now() - import_errors_ttl()
+    ).delete()
+    return SupplierImportRejection.objects.create(
+        anchor=anchor,
+        user=user,
+        filename=(filename or "")[:255],
+        file_errors=[str(message) for message in error.errors.get("file", [])],
+        problems=list(error.extra.get("rows") or []),
+    )
+
+
+def sheet_text(value: Any) -> Any:
+    """A value safe to write into a cell: numbers as they are; text with the characters
+    a workbook refuses removed and a leading apostrophe if it could start a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, int | float):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def supplier_import_errors_sheet(rejection: SupplierImportRejection) -> bytes:
+    """The rejection as an xlsx workbook: one row per problem (row, column, value, problem);
+    problems with the file as a whole come first, without a row number."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "导入问题"
+    sheet.append(ERRORS_SHEET_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for message in rejection.file_errors:
+        sheet.append(["", ERRORS_SHEET_COLUMNS["file"], "", sheet_text(message)])
+    for problem in rejection.problems:
+        column = str(problem.get("column", ""))
+        sheet.append(
+            [
+                sheet_text(problem.get("row")),
+                ERRORS_SHEET_COLUMNS.get(column, sheet_text(column)),
+                sheet_text(problem.get("value", "")),
+                sheet_text(problem.get("problem", "")),
+            ]
+        )
+    for column, width in zip("ABCD", (8, 20, 30, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,6 +34,7 @@ def _render(
     invite_form: SupplierInviteForm | None = None,
     import_form: SupplierImportForm | None = None,
     import_error: ValidationFailed | None = None,
+    errors_sheet_url: str = "",
 ) -> HttpResponse:
     """The supplier page. Counts come from one aggregate and only the shown page of links
     (with its results) is loaded, so memory stays flat however long the list."""
@@ -69,6 +72,8 @@ def _render(
         context["invite_form"] = invite_form or SupplierInviteForm(parents=_parents(anchor))
         context["import_form"] = import_form or SupplierImportForm()
         context["import_error"] = import_error
+        context["errors_sheet_url"] = errors_sheet_url
+        context["errors_sheet_hours"] = settings.GRADIENT_IMPORT_ERRORS_TTL_HOURS
     return render(request, "supply/anchor_suppliers.html", context)
 
 
@@ -129,6 +134,7 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
     anchor = enterprise_get_for(request.user, pk, "manage")
     form = SupplierImportForm(request.POST, request.FILES)
     error: ValidationFailed | None = None
+    errors_sheet_url = ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -137,6 +143,13 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             error = exc
+            rejection = services_supply.supplier_import_rejection_record(
+                anchor=anchor, user=request.user, error=exc, filename=upload.name or ""
+            )
+            errors_sheet_url = reverse(
+                "api-anchor-suppliers-import-errors",
+                kwargs={"pk": anchor.pk, "token": rejection.pk},
+            )
         else:
             messages.success(
                 request,
@@ -148,4 +161,10 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"count": len(links)},
             )
             return redirect("anchor-suppliers", pk=anchor.pk)
-    return _render(request, anchor, import_form=form, import_error=error)
+    return _render(
+        request,
+        anchor,
+        import_form=form,
+        import_error=error,
+        errors_sheet_url=errors_sheet_url,
+    )
