@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,7 +25,9 @@ from enterprises.errors import ValidationFailed
 from enterprises.models import Enterprise, Role, SupplierLink
 from enterprises.views_supply import PAGE_SIZE, SupplierImportForm, SupplierInviteForm
 
+from . import charts
 from .selectors import anchor_supplier_rows
+from .selectors_supply import ChainNode, supply_chain_page
 
 
 def _render(
@@ -167,4 +170,63 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
         import_form=form,
         import_error=error,
         errors_sheet_url=errors_sheet_url,
+    )
+
+
+# ---- the chain drawing -------------------------------------------------------------------
+
+
+def _chain_node_out(node: ChainNode, labels: dict[str, str]) -> dict[str, Any]:
+    """A node as the chart draws it: name and status, and the level only with consent."""
+    status = labels.get(node.status, node.status)
+    if node.ghost:
+        detail = _("Continued from page %(page)d") % {"page": node.ghost_page or 0}
+    elif node.status == SupplierLink.Status.ACCEPTED:
+        level = node.level_name or _("no result yet")
+        detail = f"{status} · {level}"
+    else:
+        detail = status
+    return {
+        "id": node.id,
+        "parent": node.parent_id,
+        "column": node.tier,
+        "label": node.name,
+        "detail": detail,
+        "status": node.status,
+        "level_rank": node.level_rank if node.level_code is not None else None,
+        "ghost": node.ghost,
+    }
+
+
+@login_required
+def anchor_supply_chain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The anchor's supplier tree by tier, drawn and as a table, one page of branches at
+    a time. A fixed number of queries whatever the number of links."""
+    anchor = enterprise_get_for(request.user, pk, "view_members")
+    chain = supply_chain_page(anchor, request.GET.get("page"))
+    labels = {value: str(label) for value, label in SupplierLink.Status.choices}
+    drawn = [_chain_node_out(node, labels) for node in [*chain.ghosts, *chain.nodes]]
+    svg = ""
+    if chain.nodes:
+        deepest = max(node.tier for node in [*chain.nodes, *chain.ghosts]) + len(chain.nodes)
+        columns = [_("Anchor firm")] + [
+            _("Tier %(tier)d") % {"tier": tier} for tier in range(1, min(deepest, 99) + 1)
+        ]
+        svg = charts.chain_svg(
+            drawn,
+            root_label=anchor.name,
+            column_labels=columns,
+            legend=list(labels.items()),
+            title=_("Supply chain of %(anchor)s") % {"anchor": anchor.name},
+        )
+    return render(
+        request,
+        "supply/anchor_chain.html",
+        {
+            "enterprise": anchor,
+            "chain": chain,
+            "page": chain,
+            "svg": mark_safe(svg),  # noqa: S308 - chain_svg escapes every text it places
+            "status_labels": labels,
+        },
     )
