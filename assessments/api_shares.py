@@ -7,7 +7,7 @@ evidence endpoints, which assessments.access opens to shared readers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from config.api import Pagination
 from enterprises.access import enterprise_get_for
 from enterprises.errors import NotFound, ValidationFailed
+from enterprises.models import User
 
 from .access import assessment_get_for, share_link_get_for
 from .models import AssessmentShare
@@ -123,7 +124,9 @@ class AssessmentSharesView(APIView):
             raise ValidationFailed(
                 _("The assessment cannot be shared."), errors={"link": [str(exc.message)]}
             ) from None
-        share = services.assessment_share(assessment=assessment, link=link, user=request.user)
+        share = services.assessment_share(
+            assessment=assessment, link=link, user=cast(User, request.user)
+        )
         body = {
             "link": link.pk,
             "anchor": {"id": link.anchor_id, "name": link.anchor.name},

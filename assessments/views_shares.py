@@ -3,6 +3,8 @@ anchor firm's list of what its suppliers shared. Thin: access call, service, ren
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.access import enterprise_get_for, membership_for
 from enterprises.errors import Conflict, ValidationFailed
-from enterprises.models import Role
+from enterprises.models import Role, User
 
 from .access import assessment_get_for, share_link_get_for
 from .selectors import assessment_share_rows, framework_labels, shared_assessments_for
@@ -49,7 +51,7 @@ def assessment_share(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
     assessment = assessment_get_for(request.user, pk, "share")
     link = share_link_get_for(assessment, link_pk)
     try:
-        services.assessment_share(assessment=assessment, link=link, user=request.user)
+        services.assessment_share(assessment=assessment, link=link, user=cast(User, request.user))
     except (Conflict, ValidationFailed) as exc:
         messages.error(request, str(exc.message))
     else:

@@ -6,7 +6,7 @@ shows assessment results, so its view lives in reports.api_supply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -27,7 +27,7 @@ from .access import (
     supplier_links_visible_to,
 )
 from .errors import ValidationFailed
-from .models import SupplierLink
+from .models import SupplierLink, User
 
 # ---- presenting ------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ def import_rejected(
 ) -> str:
     """Record a rejected import for its uploader; the address of its errors sheet."""
     rejection = services.supplier_import_rejection_record(
-        anchor=anchor, user=request.user, error=exc, filename=filename
+        anchor=anchor, user=cast(User, request.user), error=exc, filename=filename
     )
     return reverse(
         "api-anchor-suppliers-import-errors", kwargs={"pk": anchor.pk, "token": rejection.pk}

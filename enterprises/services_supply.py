@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .errors import Conflict, ValidationFailed
-from .models import Enterprise, SupplierImportRejection, SupplierLink, User
+from .models import Enterprise, ReminderPreference, SupplierImportRejection, SupplierLink, User
 from .services import uscc_errors, uscc_normalise
 
 Status = SupplierLink.Status
@@ -471,3 +472,78 @@ def supplier_import_errors_sheet(rejection: SupplierImportRejection) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---- reminder emails: opting out and back in ------------------------------------------------
+
+REMINDER_OPT_OUT_SALT = "gradient.supply-reminders.opt-out"
+
+
+def reminder_preference_of(uscc: str) -> ReminderPreference:
+    """The supplier's stored choice, or the default (reminders on, in Chinese) unsaved."""
+    found = ReminderPreference.objects.filter(supplier_uscc=uscc).first()
+    return found or ReminderPreference(supplier_uscc=uscc)
+
+
+def reminder_opt_out_token(uscc: str) -> str:
+    """A signed token naming the supplier, for the opt-out link of its reminder emails.
+
+    It does not expire: an old email's link must keep working. It grants nothing but
+    stopping reminders for that one code.
+    """
+    return signing.dumps({"uscc": uscc}, salt=REMINDER_OPT_OUT_SALT, compress=True)
+
+
+def reminder_opt_out_uscc(token: str) -> str | None:
+    """The supplier's code in a valid opt-out token, or None for a forged or broken one."""
+    try:
+        data = signing.loads(token, salt=REMINDER_OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+    uscc = data.get("uscc") if isinstance(data, dict) else None
+    return uscc if isinstance(uscc, str) and uscc else None
+
+
+def reminder_opt_out_url(uscc: str) -> str:
+    base = str(settings.GRADIENT_SITE_URL or "").rstrip("/")
+    return base + reverse("reminder-opt-out", kwargs={"token": reminder_opt_out_token(uscc)})
+
+
+def _preference_update(uscc: str, **fields: Any) -> ReminderPreference:
+    """Create or update the supplier's preference; a concurrent creator is waited for."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                preference, created = ReminderPreference.objects.select_for_update().get_or_create(
+                    supplier_uscc=uscc, defaults=fields
+                )
+                if not created:
+                    for name, value in fields.items():
+                        setattr(preference, name, value)
+                    preference.save(update_fields=[*fields, "updated_at"])
+                return preference
+        except IntegrityError:  # another request created it between our read and insert
+            continue
+    raise Conflict(_("The reminder settings changed meanwhile: try again."))
+
+
+def reminder_opt_out(*, uscc: str) -> ReminderPreference:
+    """Stop reminder emails to the supplier with `uscc` (idempotent: keeps the first time)."""
+    current = reminder_preference_of(uscc)
+    if current.pk is not None and current.opted_out_at is not None:
+        return current
+    return _preference_update(uscc, opted_out_at=timezone.now())
+
+
+def reminder_preference_set(
+    *, enterprise: Enterprise, enabled: bool, language: str
+) -> ReminderPreference:
+    """An administrator's choice: reminders on or off, and the language they come in."""
+    if language not in ReminderPreference.Language.values:
+        raise ValidationFailed(
+            _("The reminder settings cannot be saved."),
+            errors={"language": [_("Choose Chinese or English.")]},
+        )
+    current = reminder_preference_of(enterprise.uscc)
+    opted_out_at = None if enabled else (current.opted_out_at or timezone.now())
+    return _preference_update(enterprise.uscc, opted_out_at=opted_out_at, language=language)

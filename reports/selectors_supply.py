@@ -311,8 +311,10 @@ def requirement_checks_for_links(
         return {}
     anchor_ids = {link.anchor_id for link in accepted}
     by_anchor: dict[int, list[SupplyRequirement]] = {}
-    for requirement in SupplyRequirement.objects.filter(anchor_id__in=anchor_ids).order_by(
-        "deadline", "id"
+    for requirement in (
+        SupplyRequirement.objects.filter(anchor_id__in=anchor_ids)
+        .select_related("framework")
+        .order_by("deadline", "id")
     ):
         by_anchor.setdefault(requirement.anchor_id, []).append(requirement)
     framework_ids = {r.framework_id for reqs in by_anchor.values() for r in reqs}
@@ -373,3 +375,96 @@ def requirement_checks_for_links(
             applying[requirement.pk] = requirement
         out[link.pk] = LinkChecks(link_id=link.pk, checks=tuple(checks), requirements=applying)
     return out
+
+
+# ---- reminders ---------------------------------------------------------------------------
+
+# The order of urgency of reminder reasons (SupplierReminder.Reason values).
+REASON_URGENCY = {"deadline_missed": 0, "deadline_near": 1, "invitation": 2}
+
+
+def _gap_out(gap: requirements.Gap) -> dict[str, Any]:
+    return {
+        "kind": gap.kind,
+        "key": gap.key,
+        "required": None if gap.required is None else str(gap.required),
+        "actual": None if gap.actual is None else str(gap.actual),
+    }
+
+
+def reminder_candidates(
+    *, today: dt.date, now: dt.datetime, invitation_days: int, deadline_days: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Who should be reminded today, and why: {supplier USCC: [items, most urgent first]}.
+
+    Reasons: an invitation still unanswered more than `invitation_days` after it was
+    sent; a requirement not met whose deadline is within `deadline_days` (near) or has
+    passed (missed), for accepted links only (reports/requirements.py decides). Items are
+    plain data (names, codes, ISO dates), so the email can be rendered later from them.
+    Opt-outs are not applied here. A fixed number of queries, whatever the number of links.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    invited = (
+        SupplierLink.objects.filter(
+            status=SupplierLink.Status.INVITED,
+            created_at__lte=now - dt.timedelta(days=invitation_days),
+        )
+        .order_by("created_at", "id")
+        .values_list(
+            "pk", "anchor__name", "supplier_uscc", "supplier_name", "supplier_id", "created_at"
+        )
+    )
+    for pk, anchor_name, uscc, name, supplier_id, created_at in invited:
+        found.setdefault(uscc, []).append(
+            {
+                "reason": "invitation",
+                "link": pk,
+                "anchor": anchor_name,
+                "supplier_name": name,
+                "registered": supplier_id is not None,
+                "invited_on": created_at.date().isoformat(),
+                "days": (now - created_at).days,
+            }
+        )
+    accepted = list(
+        SupplierLink.objects.filter(
+            status=SupplierLink.Status.ACCEPTED,
+            supplier__isnull=False,
+            anchor_id__in=SupplyRequirement.objects.values("anchor_id"),
+        )
+        .select_related("anchor")
+        .only("pk", "anchor", "anchor__name", "supplier", "supplier_uscc", "status", "tier", "tags")
+        .order_by("pk")
+    )
+    checked = requirement_checks_for_links(accepted, today=today)
+    for link in accepted:
+        result = checked.get(link.pk)
+        if result is None:
+            continue
+        for item in result.checks:
+            if item.met or item.days_left > deadline_days:
+                continue
+            requirement = result.requirements[item.requirement_id]
+            found.setdefault(link.supplier_uscc, []).append(
+                {
+                    "reason": "deadline_missed" if item.overdue else "deadline_near",
+                    "link": link.pk,
+                    "anchor": link.anchor.name,
+                    "requirement": requirement.pk,
+                    "framework": requirement.framework.code,
+                    "min_level": requirement.min_level_code,
+                    "deadline": item.deadline.isoformat(),
+                    "days_left": item.days_left,
+                    "gaps": [_gap_out(gap) for gap in item.gaps],
+                }
+            )
+    for items in found.values():
+        items.sort(
+            key=lambda i: (
+                REASON_URGENCY[i["reason"]],
+                i.get("days_left", 0),
+                -i.get("days", 0),
+                i["link"],
+            )
+        )
+    return found

@@ -3,7 +3,7 @@ the invite form and the bulk upload. Thin: parse, call a service or selector, re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +22,7 @@ from assessments.selectors import framework_labels
 from enterprises import services_supply
 from enterprises.access import enterprise_get_for, membership_for
 from enterprises.errors import ValidationFailed
-from enterprises.models import Enterprise, Role, SupplierLink
+from enterprises.models import Enterprise, Role, SupplierLink, User
 from enterprises.views_supply import PAGE_SIZE, SupplierImportForm, SupplierInviteForm
 
 from . import charts
@@ -147,7 +147,10 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             error = exc
             rejection = services_supply.supplier_import_rejection_record(
-                anchor=anchor, user=request.user, error=exc, filename=upload.name or ""
+                anchor=anchor,
+                user=cast(User, request.user),
+                error=exc,
+                filename=upload.name or "",
             )
             errors_sheet_url = reverse(
                 "api-anchor-suppliers-import-errors",
