@@ -3,6 +3,7 @@ regions and industries."""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -342,3 +343,60 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_username}"
+
+
+class SupplierImportRejection(models.Model):
+    """A rejected bulk import's problems, kept briefly for the person who uploaded the file.
+
+    The rejection response names the problems; this row lets the same person download
+    them as a sheet for a while (``GRADIENT_IMPORT_ERRORS_TTL_HOURS``). The primary key
+    is a random token, and the download also checks the user, so nobody else (not even
+    another administrator of the anchor) can fetch it. Older rows are purged whenever a
+    new rejection is recorded.
+    """
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    anchor = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    file_errors = models.JSONField(default=list)
+    # [{row, column, value, problem}], as supplier_import_problems returns them.
+    problems = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejected supplier import")
+        verbose_name_plural = _("rejected supplier imports")
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id}: {self.filename} ({len(self.problems)})"
+
+
+class ReminderPreference(models.Model):
+    """A supplier's choice about reminder emails, keyed by its USCC.
+
+    Keyed by code rather than by enterprise so that a supplier that is not registered
+    yet (reminders go to an invitation's contact email) can opt out too, and the choice
+    follows it when it registers. No row means: reminders on, in Chinese.
+    """
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    supplier_uscc = models.CharField(
+        _("supplier's unified social credit code"), max_length=18, unique=True
+    )
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    language = models.CharField(
+        _("email language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        state = "off" if self.opted_out_at else "on"
+        return f"{self.supplier_uscc}: reminders {state} ({self.language})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -247,10 +248,30 @@ GRADIENT_CERTIFICATE_VALID_DAYS = env.get_int("GRADIENT_CERTIFICATE_VALID_DAYS",
 # Peer comparisons and benchmarks need at least this many enterprises in a group.
 GRADIENT_BENCHMARK_MIN_GROUP = env.get_int("GRADIENT_BENCHMARK_MIN_GROUP", 5)
 
+# A rejected supplier import's problems stay downloadable (as a sheet) this long.
+GRADIENT_IMPORT_ERRORS_TTL_HOURS = env.get_int("GRADIENT_IMPORT_ERRORS_TTL_HOURS", 24)
+# Supply-chain reminders: an invitation unanswered for more than this many days, a
+# requirement deadline within this many days. At most one email a week per supplier;
+# a failed send is retried this many times within the week.
+GRADIENT_REMINDER_INVITATION_DAYS = env.get_int("GRADIENT_REMINDER_INVITATION_DAYS", 7)
+GRADIENT_REMINDER_DEADLINE_DAYS = env.get_int("GRADIENT_REMINDER_DEADLINE_DAYS", 14)
+GRADIENT_REMINDER_MAX_ATTEMPTS = env.get_int("GRADIENT_REMINDER_MAX_ATTEMPTS", 5)
+
 # Every periodic schedule, in one place.
 CELERY_BEAT_SCHEDULE = {
     "settle-unsettled-assessments": {
         "task": "reports.sweep_unsettled",
         "schedule": 600.0,
+    },
+    # Daily in the morning (CELERY_TIMEZONE, Beijing time): claim and send this week's
+    # reminders. Safe to run twice: each supplier's week is claimed by a unique row.
+    "supply-reminders": {
+        "task": "reports.supply_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    # Hourly: resend reminders whose sending failed or whose task was lost.
+    "supply-reminders-retry": {
+        "task": "reports.supply_reminders_retry",
+        "schedule": crontab(minute=15),
     },
 }

@@ -20,6 +20,7 @@ from django.test import Client
 
 from assessments.models import Assessment
 from assessments.services.assessments import answer_save, assessment_start, assessment_submit
+from enterprises.services_supply import reminder_opt_out_token
 from reports.models import Certificate
 from reports.services.certificates import certificate_issue
 from tests.conftest import PASSWORD, Personas
@@ -164,9 +165,14 @@ def pages(site: Site) -> Iterator[tuple[str, str, int]]:
     yield "admin", f"/certificates/{serial}/pdf/", 202
     yield "admin", f"/assessments/{site.submitted.pk}/report.pdf", 202
     yield "admin", "/supplier-requests/", 200
+    yield "admin", f"/assessments/{site.submitted.pk}/sharing/", 200
+    yield "admin", f"/enterprises/{ent}/reminder-settings/", 200
+    yield "anonymous", f"/reminders/opt-out/{reminder_opt_out_token(p.enterprise.uscc)}/", 200
     yield "viewer", f"/assessments/{site.draft.pk}/", 200
     yield "viewer", f"/enterprises/{p.outsider_enterprise.pk}/", 404
     yield "anchor", f"/enterprises/{anchor}/suppliers/", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/chain/", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/shared/", 200
     yield "assessor", "/reviews/", 200
     yield "assessor", f"/reviews/{site.pending.pk}/", 200
     yield "officer", "/dashboard/", 200

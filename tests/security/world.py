@@ -16,7 +16,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import Assessment, Evidence
 from assessments.services.assessments import answer_save, assessment_start, assessment_submit
 from assessments.services.evidence import evidence_attach
-from enterprises.models import Enterprise, Membership, SupplierLink, User
+from enterprises.errors import ValidationFailed
+from enterprises.models import (
+    Enterprise,
+    Membership,
+    SupplierImportRejection,
+    SupplierLink,
+    User,
+)
+from enterprises.services_supply import reminder_opt_out_token, supplier_import_rejection_record
 from reports.models import Certificate, PlanItem
 from reports.services.certificates import certificate_issue
 from reports.services.plans import plan_item_adopt
@@ -38,6 +46,7 @@ class Tenant:
     plan_item: PlanItem
     member: Membership
     link: SupplierLink  # a link in which this enterprise is the supplier
+    rejection: SupplierImportRejection  # a bulk import its admin uploaded and saw rejected
 
     def kwargs(self, name: str) -> dict[str, object]:
         """The URL arguments a route named `name` takes, pointing at this tenant."""
@@ -86,6 +95,12 @@ def build_tenant(
     member = Membership.objects.filter(enterprise=enterprise).exclude(user=admin).first() or (
         Membership.objects.get(enterprise=enterprise, user=admin)
     )
+    rejection = supplier_import_rejection_record(
+        anchor=enterprise,
+        user=admin,
+        error=ValidationFailed("bad file", errors={"file": ["bad"]}),
+        filename="suppliers.xlsx",
+    )
     return Tenant(
         enterprise=enterprise,
         admin=admin,
@@ -97,6 +112,7 @@ def build_tenant(
         plan_item=plan_item,
         member=member,
         link=link,
+        rejection=rejection,
     )
 
 
@@ -115,6 +131,10 @@ ROUTE_KWARGS = {
     "evidence": lambda t: {"pk": t.evidence.pk},
     "plan_item": lambda t: {"pk": t.plan_item.pk},
     "link": lambda t: {"pk": t.link.pk},
+    "settled_link": lambda t: {"pk": t.settled.pk, "link": t.link.pk},
+    "settled_link_pk": lambda t: {"pk": t.settled.pk, "link_pk": t.link.pk},
+    "import_rejection": lambda t: {"pk": t.enterprise.pk, "token": t.rejection.pk},
+    "opt_out": lambda t: {"token": reminder_opt_out_token(t.enterprise.uscc)},
     "serial": lambda t: {"serial": t.certificate.serial},
     "framework": lambda t: {"code": "test-fw"},
     "framework_version": lambda t: {"code": "test-fw", "version": "1"},
