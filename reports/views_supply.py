@@ -1,5 +1,6 @@
-"""An anchor firm's supplier page: the list with each consenting supplier's latest result,
-the invite form and the bulk upload. Thin: parse, call a service or selector, render."""
+"""An anchor firm's supplier page (the list with each consenting supplier's latest result
+and progress, the invite form and the bulk upload) and the supplier's requests page
+(what each customer asks of it). Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
@@ -20,9 +21,18 @@ from enterprises import services_supply
 from enterprises.access import enterprise_get_for, membership_for
 from enterprises.errors import ValidationFailed
 from enterprises.models import Enterprise, Role, SupplierLink
-from enterprises.views_supply import PAGE_SIZE, SupplierImportForm, SupplierInviteForm
+from enterprises.views_supply import (
+    PAGE_SIZE,
+    SupplierImportForm,
+    SupplierInviteForm,
+    link_actions,
+    parent_choices,
+    supplier_requests_for,
+)
 
 from .selectors import anchor_supplier_rows
+from .supply.present import status_label
+from .supply.received import received_for_links
 
 
 def _render(
@@ -52,6 +62,7 @@ def _render(
     names = framework_labels(row["latest"]["framework"] for row in rows if row["latest"])
     for row in rows:
         row["status_display"] = labels.get(row["status"], row["status"])
+        row["progress_display"] = status_label(row["progress"])
         if row["latest"]:
             title, levels = names.get(row["latest"]["framework"], (row["latest"]["framework"], {}))
             row["latest"]["framework_title"] = title
@@ -73,13 +84,7 @@ def _render(
 
 
 def _parents(anchor: Enterprise) -> list[tuple[int, str]]:
-    """Every link of the anchor as a choice of customer: three narrow columns, one query."""
-    links = (
-        SupplierLink.objects.filter(anchor=anchor)
-        .order_by("tier", "supplier_name", "id")
-        .values_list("pk", "supplier__name", "supplier_name", "supplier_uscc")
-    )
-    return [(pk, f"{registered or invited} ({uscc})") for pk, registered, invited, uscc in links]
+    return parent_choices(anchor)
 
 
 @login_required
@@ -149,3 +154,26 @@ def anchor_supplier_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("anchor-suppliers", pk=anchor.pk)
     return _render(request, anchor, import_form=form, import_error=error)
+
+
+# ---- the supplier's side -----------------------------------------------------------------
+
+
+@login_required
+def supplier_requests(request: HttpRequest) -> HttpResponse:
+    """The links of the enterprises the user administers as a supplier, with what each
+    customer requires of it (invited and accepted links) and how it stands."""
+    page = Paginator(supplier_requests_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    links = list(page.object_list)
+    received = (
+        received_for_links(SupplierLink.objects.filter(pk__in=[link.pk for link in links]))
+        if links
+        else {}
+    )
+    rows = [
+        {"link": link, "actions": link_actions(link), "requirements": received.get(link.pk)}
+        for link in links
+    ]
+    return render(request, "supply/supplier_requests.html", {"page": page, "rows": rows})
