@@ -148,7 +148,7 @@ def anchor_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     many consenting ones meet it."""
     anchor = enterprise_get_for(request.user, pk, "view_members")
     membership = membership_for(request.user, anchor.pk)
-    found = supply_facts(SupplierLink.objects.filter(anchor=anchor))
+    found = supply_facts(SupplierLink.objects.filter(anchor=anchor), anchor_id=anchor.pk)
     counts: dict[int, dict[str, int]] = {
         r.pk: {"applies": 0, "consenting": 0, "met": 0, "overdue": 0} for r in found.requirements
     }

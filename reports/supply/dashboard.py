@@ -280,7 +280,9 @@ def anchor_dashboard(
     heatmap (``by`` "tier" or "tag") and a page of laggards. ``framework`` (a code)
     picks the framework of the progress and heatmap; an unknown one falls back to the
     default. A fixed number of queries whatever the number of suppliers."""
-    found = supply_facts(SupplierLink.objects.filter(anchor=anchor), today=today)
+    found = supply_facts(
+        SupplierLink.objects.filter(anchor=anchor), today=today, anchor_id=anchor.pk
+    )
     shared = [fact for fact in found.links if fact.shared]
     choices = _framework_choices(found, shared)
     selected = next((info for info in choices if info.code == framework), None)

@@ -206,11 +206,13 @@ def supply_facts(
     *,
     today: dt.date | None = None,
     audience: Audience = "anchor",
+    anchor_id: int | None = None,
 ) -> SupplyFacts:
     """The facts of ``links`` (a queryset, or links whose ids are used) for ``audience``,
     in the order tier, name. Six queries at most, whatever the number of links.
 
-    ``today`` (default: the local date) dates the requirement checks.
+    ``today`` (default: the local date) dates the requirement checks. ``requirements``
+    holds those of the links' anchors, and of ``anchor_id`` even without any link.
     """
     today = today or timezone.localdate()
     shared_statuses = SHARED_WITH[audience]
@@ -231,7 +233,7 @@ def supply_facts(
         )
         for row in rows
     ]
-    anchor_ids = {f.anchor_id for f in facts}
+    anchor_ids = {f.anchor_id for f in facts} | ({anchor_id} if anchor_id is not None else set())
     all_requirements = (
         list(
             SupplyRequirement.objects.filter(anchor_id__in=anchor_ids)
