@@ -34,7 +34,7 @@ def test_each_value_gets_a_cell_and_a_missing_one_a_dash() -> None:
 
 
 def test_values_are_clamped_and_labels_escaped() -> None:
-    markup = heatmap_svg(["<b>&"], ["x\"y"], [[150]], title="<script>")
+    markup = heatmap_svg(["<b>&"], ['x"y'], [[150]], title="<script>")
     assert "<script>" not in markup and "&lt;b&gt;&amp;" in markup
     assert [text for _fill, text in cells(markup)] == ["100%"]
     assert cells(heatmap_svg(["a"], ["b"], [[-5]]))[0][1] == "0%"
