@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,9 +41,21 @@ def registration_url(uscc: str) -> str:
 
 def _send_invitation(link_id: int) -> None:
     """Email the supplier's contact an invitation to register (Chinese first)."""
-    link = SupplierLink.objects.select_related("anchor").filter(pk=link_id).first()
-    if link is None or link.supplier_id is not None or not link.contact_email:
-        return
+    _send_invitations([link_id])
+
+
+def _send_invitations(link_ids: list[int]) -> None:
+    """Email each unregistered supplier's contact an invitation: one query, one
+    connection to the mail server whatever the number of links."""
+    links = SupplierLink.objects.select_related("anchor").filter(
+        pk__in=link_ids, supplier__isnull=True
+    )
+    messages = [_invitation(link) for link in links if link.contact_email]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _invitation(link: SupplierLink) -> EmailMessage:
     with translation.override("zh-hans"):
         subject = _("%(anchor)s invites %(supplier)s to Gradient") % {
             "anchor": link.anchor.name,
@@ -62,7 +74,7 @@ def _send_invitation(link_id: int) -> None:
             "uscc": link.supplier_uscc,
             "url": registration_url(link.supplier_uscc),
         }
-    send_mail(subject, body, None, [link.contact_email])
+    return EmailMessage(subject, body, None, [link.contact_email])
 
 
 @transaction.atomic
@@ -479,20 +491,32 @@ def supplier_import(*, anchor: Enterprise, content: bytes, filename: str) -> lis
             ],
             problems,
         )
-    links = []
+    # Every row passed the checks supplier_invite makes, so the links go in bulk: one
+    # lookup of the registered codes and one insert per thousand rows.
+    registered = {
+        enterprise.uscc: enterprise
+        for enterprise in Enterprise.objects.filter(uscc__in=[row["uscc"] for row in rows])
+    }
+    links = [
+        SupplierLink(
+            anchor=anchor,
+            supplier=registered.get(row["uscc"]),
+            supplier_uscc=row["uscc"],
+            supplier_name=row["name"],
+            contact_email=row["contact_email"],
+            status=Status.INVITED,
+            tier=1,
+        )
+        for row in rows
+    ]
     try:
         with transaction.atomic():
-            for row in rows:
-                links.append(
-                    supplier_invite(
-                        anchor=anchor,
-                        uscc=row["uscc"],
-                        name=row["name"],
-                        contact_email=row["contact_email"],
-                    )
-                )
-    except ValidationFailed as exc:  # a concurrent invitation got in between
-        raise _import_failed([str(exc)]) from exc
+            SupplierLink.objects.bulk_create(links, batch_size=1000)
+    except IntegrityError as exc:  # a concurrent invitation got in between
+        raise _import_failed([_("This supplier is already on your list.")]) from exc
+    waiting = [link.pk for link in links if link.supplier_id is None]
+    if waiting:
+        transaction.on_commit(lambda: _send_invitations(waiting))
     return links
 
 

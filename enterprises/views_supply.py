@@ -26,6 +26,7 @@ from . import services_supply as services
 from .access import anchor_link_get_for, supplier_link_get_for, supplier_links_visible_to
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Enterprise, Role, SupplierLink
+from .services import uscc_normalise
 
 PAGE_SIZE = 50
 
@@ -56,21 +57,29 @@ class SupplierInviteForm(forms.Form):
         max_value=99,
         help_text=gettext_lazy("1 for a direct supplier; left empty, it follows the customer."),
     )
-    parent = forms.TypedChoiceField(
+    # A code rather than a list to pick from: an anchor may have thousands of links.
+    parent = forms.CharField(
         label=gettext_lazy("Customer in your chain"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        choices=(),
-        help_text=gettext_lazy("The supplier on your list that this supplier delivers to."),
+        max_length=32,
+        help_text=gettext_lazy(
+            "The unified social credit code of the supplier on your list that this "
+            "supplier delivers to; empty for a supplier of your own."
+        ),
     )
 
-    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = [  # type: ignore[attr-defined]
-            ("", _("None: a supplier of your own")),
-            *parents,
-        ]
+    def parent_id(self, anchor: Enterprise) -> int | None:
+        """The id of the anchor's link whose code is in ``parent``: None when empty, 0
+        (no link) for a code not on the list, which the service names with the rest."""
+        code = uscc_normalise(self.cleaned_data.get("parent") or "")
+        if not code:
+            return None
+        found = (
+            SupplierLink.objects.filter(anchor=anchor, supplier_uscc=code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return found or 0
 
     def add_domain_errors(self, exc: ValidationFailed) -> None:
         """Put the service's field errors beside the matching fields."""
@@ -103,40 +112,34 @@ class SupplierLinkForm(forms.Form):
         max_value=99,
         help_text=gettext_lazy("Left empty, it follows the customer (or stays as it is)."),
     )
-    parent = forms.TypedChoiceField(
+    # A code rather than a list to pick from: an anchor may have thousands of links.
+    parent = forms.CharField(
         label=gettext_lazy("Customer in your chain"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        choices=(),
-        help_text=gettext_lazy("The supplier on your list that this supplier delivers to."),
+        max_length=32,
+        help_text=gettext_lazy(
+            "The unified social credit code of the supplier on your list that this "
+            "supplier delivers to; empty for a supplier of your own."
+        ),
     )
 
-    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = [  # type: ignore[attr-defined]
-            ("", _("None: a supplier of your own")),
-            *parents,
-        ]
+    def parent_id(self, anchor: Enterprise) -> int | None:
+        """The id of the anchor's link whose code is in ``parent``: None when empty, 0
+        (no link) for a code not on the list, which the service names with the rest."""
+        code = uscc_normalise(self.cleaned_data.get("parent") or "")
+        if not code:
+            return None
+        found = (
+            SupplierLink.objects.filter(anchor=anchor, supplier_uscc=code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return found or 0
 
     add_domain_errors = SupplierInviteForm.add_domain_errors
 
 
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
-
-
-def parent_choices(anchor: Enterprise, *, exclude: int | None = None) -> list[tuple[int, str]]:
-    """Every link of the anchor as a choice of customer: narrow columns, one query."""
-    links = (
-        SupplierLink.objects.filter(anchor=anchor)
-        .exclude(pk=exclude)
-        .order_by("tier", "supplier_name", "id")
-        .values_list("pk", "supplier__name", "supplier_name", "supplier_uscc", "tier")
-    )
-    return [
-        (pk, f"{registered or invited} ({uscc}) · {_('tier %(tier)d') % {'tier': tier}}")
-        for pk, registered, invited, uscc, tier in links
-    ]
 
 
 @login_required
@@ -145,13 +148,13 @@ def anchor_link_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
     link = anchor_link_get_for(request.user, link_pk, "manage")
     if link.anchor_id != pk:
         raise NotFound(_("Supplier link not found."))
-    parents = parent_choices(link.anchor, exclude=link.pk)
     if request.method == "POST":
-        form = SupplierLinkForm(request.POST, parents=parents)
+        form = SupplierLinkForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             tags = [t for t in TAG_SEPARATORS.split(data["tags"] or "") if t.strip()]
-            changes: dict[str, Any] = {"tags": tags, "parent_id": data["parent"]}
+            parent_id = form.parent_id(link.anchor)
+            changes: dict[str, Any] = {"tags": tags, "parent_id": parent_id}
             if data["tier"] is not None:
                 changes["tier"] = data["tier"]
             try:
@@ -164,13 +167,17 @@ def anchor_link_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
                 )
                 return redirect("anchor-suppliers", pk=pk)
     else:
+        parent_code = (
+            SupplierLink.objects.filter(pk=link.parent_id)
+            .values_list("supplier_uscc", flat=True)
+            .first()
+        )
         form = SupplierLinkForm(
             initial={
                 "tags": "，".join(link.tags or []),
                 "tier": link.tier,
-                "parent": link.parent_id,
-            },
-            parents=parents,
+                "parent": parent_code or "",
+            }
         )
     return render(
         request,

@@ -26,7 +26,6 @@ from enterprises.views_supply import (
     SupplierImportForm,
     SupplierInviteForm,
     link_actions,
-    parent_choices,
     supplier_requests_for,
 )
 
@@ -77,14 +76,10 @@ def _render(
         "counts": [(value, label, counts.get(value, 0)) for value, label in labels.items()],
     }
     if can_manage:
-        context["invite_form"] = invite_form or SupplierInviteForm(parents=_parents(anchor))
+        context["invite_form"] = invite_form or SupplierInviteForm()
         context["import_form"] = import_form or SupplierImportForm()
         context["import_error"] = import_error
     return render(request, "supply/anchor_suppliers.html", context)
-
-
-def _parents(anchor: Enterprise) -> list[tuple[int, str]]:
-    return parent_choices(anchor)
 
 
 @login_required
@@ -97,9 +92,10 @@ def anchor_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def anchor_supplier_invite(request: HttpRequest, pk: int) -> HttpResponse:
     anchor = enterprise_get_for(request.user, pk, "manage")
-    form = SupplierInviteForm(request.POST, parents=_parents(anchor))
+    form = SupplierInviteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        parent_id = form.parent_id(anchor)
         try:
             link = services_supply.supplier_invite(
                 anchor=anchor,
@@ -107,7 +103,7 @@ def anchor_supplier_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 contact_email=data["contact_email"],
                 tier=data["tier"],
-                parent_id=data["parent"],
+                parent_id=parent_id,
             )
         except ValidationFailed as exc:
             form.add_domain_errors(exc)

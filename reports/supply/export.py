@@ -9,7 +9,7 @@ with no requirement, one row per framework it holds an attested result of, or on
 row without a result.
 
 Links are read in chunks (``CHUNK`` links, a fixed number of queries each), so memory
-stays flat however long the list; a writer such as openpyxl's write-only workbook
+stays bounded however long the list; a writer such as openpyxl's write-only workbook
 streams the rows.
 """
 
@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise, SupplierLink
 
 from .facts import FrameworkInfo, LinkFacts, SupplyFacts, supply_facts
-from .present import gap_text, percent_text, status_label
+from .present import STATUS_LABELS, gap_text, percent_text, status_label
 
-CHUNK = 1000
+CHUNK = 5000
 
 
 def export_header() -> tuple[str, ...]:
@@ -46,47 +46,75 @@ def export_header() -> tuple[str, ...]:
     )
 
 
-def _dimensions_text(percents: dict[str, Any], info: FrameworkInfo | None) -> str:
-    if info is None:
-        return "; ".join(f"{key} {percent_text(value)}" for key, value in percents.items())
-    return "; ".join(
-        f"{name} {percent_text(percents[key])}"
-        for key, name in info.scored_dimensions()
-        if key in percents
-    )
+class _Labels:
+    """Localised names computed once per export rather than once per row."""
+
+    def __init__(self, found: SupplyFacts) -> None:
+        self.frameworks = found.frameworks
+        self.statuses = {status: status_label(status) for status in STATUS_LABELS}
+        self.titles: dict[int, str] = {}
+        self.levels: dict[int, dict[str | None, str]] = {}
+        self.dimensions: dict[int, list[tuple[str, str]]] = {}
+        self.yes, self.no = _("Yes"), _("No")
+
+    def framework(self, framework_id: int) -> FrameworkInfo | None:
+        info = self.frameworks.get(framework_id)
+        if info is not None and framework_id not in self.titles:
+            self.titles[framework_id] = info.title
+            self.levels[framework_id] = {
+                level.code: info.level_name(level.code) for level in info.compiled.levels
+            }
+            self.levels[framework_id][None] = info.level_name(None)
+            self.dimensions[framework_id] = info.scored_dimensions()
+        return info
+
+    def dimensions_text(self, framework_id: int, percents: dict[str, Any]) -> str:
+        if framework_id not in self.dimensions:
+            return "; ".join(f"{key} {percent_text(value)}" for key, value in percents.items())
+        return "; ".join(
+            f"{name} {percent_text(percents[key])}"
+            for key, name in self.dimensions[framework_id]
+            if key in percents
+        )
 
 
-def _rows_of(fact: LinkFacts, found: SupplyFacts) -> Iterator[tuple[Any, ...]]:
-    base = (fact.name, fact.uscc, fact.tier, "、".join(fact.tags), status_label(fact.status))
+def _rows_of(fact: LinkFacts, labels: _Labels) -> Iterator[tuple[Any, ...]]:
+    status = labels.statuses.get(fact.status, fact.status)
+    base = (fact.name, fact.uscc, fact.tier, "、".join(fact.tags), status)
     if not fact.shared:
         yield (*base, "", "", None, "", "", "", None)
         return
 
     def result_cells(framework_id: int) -> tuple[Any, ...]:
-        info = found.frameworks.get(framework_id)
+        info = labels.framework(framework_id)
         latest = fact.latest(framework_id)
-        title = info.title if info else ""
+        title = labels.titles.get(framework_id, "")
         if latest is None:
             return (title, "", None, "")
+        level = (
+            labels.levels[framework_id].get(latest.level, latest.level or "")
+            if info
+            else (latest.level or "")
+        )
         return (
             title,
-            info.level_name(latest.level) if info else (latest.level or ""),
+            level,
             float(latest.total) if latest.total is not None else None,
-            _dimensions_text(latest.percents, info),
+            labels.dimensions_text(framework_id, latest.percents),
         )
 
     if fact.checks:
         for requirement, check in fact.checks:
-            info = found.frameworks.get(requirement.framework_id)
+            info = labels.framework(requirement.framework_id)
             yield (
                 *base,
                 *result_cells(requirement.framework_id),
-                _("Yes") if check.met else _("No"),
+                labels.yes if check.met else labels.no,
                 "; ".join(gap_text(gap, info) for gap in check.gaps),
                 check.deadline,
             )
         return
-    frameworks = sorted(fact.attested, key=lambda i: found.frameworks[i].code)
+    frameworks = sorted(fact.attested, key=lambda i: labels.frameworks[i].code)
     if not frameworks:
         yield (*base, "", "", None, "", "", "", None)
     for framework_id in frameworks:
@@ -109,11 +137,18 @@ def anchor_supplier_export_rows(
     )
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for start in range(0, len(ids), chunk):
-            found = supply_facts(
-                SupplierLink.objects.filter(pk__in=ids[start : start + chunk]), today=today
-            )
+        if len(ids) <= chunk:  # one pass: the anchor's links as a subquery, no id lists
+            batches = [SupplierLink.objects.filter(anchor=anchor)]
+        else:
+            batches = [
+                SupplierLink.objects.filter(pk__in=ids[start : start + chunk])
+                for start in range(0, len(ids), chunk)
+            ]
+        labels: _Labels | None = None
+        for batch in batches:
+            found = supply_facts(batch, today=today)
+            labels = labels or _Labels(found)
             for fact in found.links:
-                yield from _rows_of(fact, found)
+                yield from _rows_of(fact, labels)
 
     return export_header(), rows()

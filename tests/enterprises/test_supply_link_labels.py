@@ -181,10 +181,27 @@ def test_the_labels_page_shows_the_services_errors_beside_the_fields(personas: P
     client.cookies["django_language"] = "en"
     response = client.post(
         f"/enterprises/{personas.enterprise.pk}/suppliers/{the_link.pk}/edit/",
-        {"tags": "", "tier": "5", "parent": str(top.pk)},
+        {"tags": "", "tier": "5", "parent": top.supplier_uscc},
     )
     assert response.status_code == 400
     assert "A supplier of a tier-1 supplier is tier 2." in response.content.decode()
+    response = client.post(
+        f"/enterprises/{personas.enterprise.pk}/suppliers/{the_link.pk}/edit/",
+        {"tags": "", "tier": "", "parent": valid_uscc()},
+    )
+    assert response.status_code == 400
+    assert "Choose one of your own supplier links." in response.content.decode()
+    response = client.post(
+        f"/enterprises/{personas.enterprise.pk}/suppliers/{the_link.pk}/edit/",
+        {"tags": "", "tier": "", "parent": top.supplier_uscc.lower()},
+    )
+    assert response.status_code == 302
+    the_link.refresh_from_db()
+    assert (the_link.parent_id, the_link.tier) == (top.pk, 2)
+    html = client.get(
+        f"/enterprises/{personas.enterprise.pk}/suppliers/{the_link.pk}/edit/"
+    ).content.decode()
+    assert f'value="{top.supplier_uscc}"' in html
     # A link of another anchor is not reachable under this anchor's address.
     foreign = make_link(personas.outsider_enterprise)
     url = f"/enterprises/{personas.enterprise.pk}/suppliers/{foreign.pk}/edit/"
