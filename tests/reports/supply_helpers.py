@@ -13,8 +13,6 @@ from reports.models import Certificate, SupplyRequirement
 from reports.services import requirements as services
 from tests.factories import EnterpriseFactory
 
-TODAY = dt.date.today
-
 
 def link(
     anchor: Enterprise,
