@@ -136,7 +136,11 @@ class SupplierLinkForm(forms.Form):
         )
         return found or 0
 
-    add_domain_errors = SupplierInviteForm.add_domain_errors
+    def add_domain_errors(self, exc: ValidationFailed) -> None:
+        """Put the service's field errors beside the matching fields."""
+        for name, field_messages in exc.errors.items():
+            for message in field_messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
@@ -171,6 +175,8 @@ def anchor_link_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
             SupplierLink.objects.filter(pk=link.parent_id)
             .values_list("supplier_uscc", flat=True)
             .first()
+            if link.parent_id is not None
+            else None
         )
         form = SupplierLinkForm(
             initial={

@@ -131,7 +131,9 @@ class RequirementPatchInput(RequirementInput):
 class GapOut(serializers.Serializer):
     kind = serializers.CharField(help_text="assessment | level | dimension")
     key = serializers.CharField(allow_null=True, help_text="The dimension key")
-    required = serializers.JSONField(help_text="A level code or a percent")
+    required = serializers.JSONField(  # type: ignore[assignment]
+        help_text="A level code or a percent"
+    )
     actual = serializers.JSONField(allow_null=True)
     text = serializers.CharField()
 

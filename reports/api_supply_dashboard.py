@@ -31,7 +31,7 @@ class _StatusCount(serializers.Serializer):
         help_text="invited | declined | revoked | accepted | assessing | submitted | "
         "certified | meets_requirement | overdue"
     )
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
@@ -84,7 +84,7 @@ class _HeatCell(serializers.Serializer):
 
 class _HeatRow(serializers.Serializer):
     group = serializers.JSONField(help_text="A tier (number) or a tag ('' for untagged)")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     suppliers = serializers.IntegerField()
     cells = _HeatCell(many=True)
 

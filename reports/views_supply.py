@@ -66,7 +66,7 @@ def _render(
             title, levels = names.get(row["latest"]["framework"], (row["latest"]["framework"], {}))
             row["latest"]["framework_title"] = title
             row["latest"]["level_name"] = levels.get(row["latest"]["level"], row["latest"]["level"])
-    page.object_list = rows
+    page.object_list = rows  # type: ignore[assignment]
     context: dict[str, Any] = {
         "enterprise": anchor,
         "membership": membership,

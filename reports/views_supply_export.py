@@ -12,7 +12,8 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ EXPORT_MAX_LINKS = 20_000
 
 
 @login_required
-def anchor_supply_export(request: HttpRequest, pk: int) -> HttpResponse:
+def anchor_supply_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -247,7 +247,7 @@ def dimension_heatmap(
     def mean(values: list[Decimal]) -> float | None:
         return round(float(sum(values) / len(values)), 1) if values else None
 
-    columns = [
+    columns: list[dict[str, Any]] = [
         {"key": key, "name": name, "mean": mean(overall[key]), "count": len(overall[key])}
         for key, name in dims
     ]

@@ -31,6 +31,7 @@ from enterprises.models import SupplierLink
 
 from .. import requirements
 from ..models import Certificate, SupplyRequirement
+from ..requirements import Check
 
 Audience = Literal["anchor", "supplier"]
 
@@ -112,7 +113,7 @@ class LinkFacts:
     uscc: str
     shared: bool
     requirements: list[SupplyRequirement] = field(default_factory=list)
-    checks: list[tuple[SupplyRequirement, requirements.Check]] = field(default_factory=list)
+    checks: list[tuple[SupplyRequirement, Check]] = field(default_factory=list)
     attested: dict[int, list[Attested]] = field(default_factory=dict)  # oldest first
     drafting: set[int] = field(default_factory=set)  # framework ids with an open draft
     counted: set[int] = field(default_factory=set)  # ... with a submitted assessment
@@ -124,7 +125,7 @@ class LinkFacts:
         return found[-1] if found else None
 
     @property
-    def unmet(self) -> list[tuple[SupplyRequirement, requirements.Check]]:
+    def unmet(self) -> list[tuple[SupplyRequirement, Check]]:
         return [(r, c) for r, c in self.checks if not c.met]
 
 
@@ -167,7 +168,9 @@ def framework_infos(framework_ids: Iterable[int] | None = None) -> dict[int, Fra
     return infos
 
 
-def _link_rows(links: QuerySet[SupplierLink] | Iterable[SupplierLink]) -> tuple[Any, list[dict]]:
+def _link_rows(
+    links: QuerySet[SupplierLink] | Iterable[SupplierLink],
+) -> tuple[QuerySet[SupplierLink], list[Any]]:
     """The links' narrow rows, and a queryset usable as a subquery over the same links."""
     if not isinstance(links, QuerySet) or links.query.is_sliced:
         links = SupplierLink.objects.filter(pk__in=[link.pk for link in links])
@@ -279,7 +282,7 @@ def _check(
     fact: LinkFacts,
     frameworks: dict[int, FrameworkInfo],
     today: dt.date,
-) -> requirements.Check:
+) -> Check:
     """``requirement`` checked against the link's latest attested result."""
     info = frameworks.get(requirement.framework_id)
     found = fact.latest(requirement.framework_id)
@@ -403,7 +406,7 @@ def requirement_checks_for_links(
     today: dt.date | None = None,
     *,
     audience: Audience = "anchor",
-) -> dict[int, list[tuple[SupplyRequirement, requirements.Check]]]:
+) -> dict[int, list[tuple[SupplyRequirement, Check]]]:
     """{link id: [(requirement, check), ...]} for the links ``audience`` may check.
 
     ``audience="anchor"``: accepted links only (an anchor learns nothing of the rest).
