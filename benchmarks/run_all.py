@@ -36,6 +36,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--autosave-users", type=int, default=8)
     parser.add_argument("--autosave-requests", type=int, default=60)
     parser.add_argument("--autosave-rounds", type=int, default=3)
+    parser.add_argument("--supply-suppliers", type=int, default=5000)
+    parser.add_argument("--supply-repeat", type=int, default=5)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args()
 
@@ -48,6 +50,12 @@ def default_arguments(args: argparse.Namespace) -> dict[str, list[str]]:
             str(args.rescore_rows),
             "--repeat",
             str(args.rescore_repeat),
+        ],
+        "bench_supply": [
+            "--suppliers",
+            str(args.supply_suppliers),
+            "--repeat",
+            str(args.supply_repeat),
         ],
         "bench_autosave": [
             "--users",

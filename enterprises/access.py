@@ -151,3 +151,30 @@ def import_rejection_get_for(user: Any, anchor_pk: Any, token: Any) -> SupplierI
     if rejection is None:
         raise NotFound(_("These import problems are no longer available: upload the file again."))
     return rejection
+
+
+def anchor_link_get_for(user: Any, pk: Any, action: EnterpriseAction = "manage") -> SupplierLink:
+    """The link ``pk`` if ``user`` may ``action`` it from the anchor's side: the anchor's
+    members view ("view_members") and its administrators label it ("manage").
+
+    The supplier's members get Forbidden (they know the link; it is not theirs to
+    label); anyone else NotFound.
+    """
+    not_found = NotFound(_("Supplier link not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    link = SupplierLink.objects.select_related("anchor", "supplier").filter(pk=pk).first()
+    if link is None:
+        raise not_found
+    membership = membership_for(user, link.anchor_id)
+    if membership is not None:
+        if membership.allows(ACTION_ROLE[action]):
+            return link
+        raise Forbidden(_("Only the enterprise's administrators may change its supplier links."))
+    if link.supplier_id is not None and membership_for(user, link.supplier_id) is not None:
+        raise Forbidden(_("Only the customer's administrators may change this link."))
+    raise not_found

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from . import services_supply as services
 from .access import (
+    anchor_link_get_for,
     enterprise_get_for,
     import_rejection_get_for,
     supplier_link_get_for,
@@ -55,6 +56,11 @@ def link_out(link: SupplierLink) -> dict[str, Any]:
     }
 
 
+def anchor_link_out(link: SupplierLink) -> dict[str, Any]:
+    """The link as its anchor sees it: with the tags it gave the supplier."""
+    return {**link_out(link), "tags": list(link.tags or [])}
+
+
 # ---- schema ------------------------------------------------------------------------------
 
 
@@ -78,6 +84,24 @@ class SupplierLinkOut(serializers.Serializer):
     parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     consented_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+class AnchorSupplierLinkOut(SupplierLinkOut):
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class SupplierLinkPatchInput(serializers.Serializer):
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20
+    )
+    tier = serializers.IntegerField(
+        required=False, min_value=1, max_value=99, help_text="The parent's tier + 1 if it has one"
+    )
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        help_text="Another link of the same anchor (its supplier is this one's customer)",
+    )
 
 
 class SupplierInviteInput(serializers.Serializer):
@@ -118,6 +142,32 @@ class SupplierLinkListView(APIView):
     def get(self, request: Request) -> Response:
         links = supplier_links_visible_to(request.user)
         return Response([link_out(link) for link in links])
+
+
+class SupplierLinkView(APIView):
+    @extend_schema(
+        operation_id="supplier_link_update",
+        request=SupplierLinkPatchInput,
+        responses={200: AnchorSupplierLinkOut, 400: None, 403: None, 404: None},
+        description="The anchor's administrators set the tags, tier and parent of a link.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        link = anchor_link_get_for(request.user, pk, "manage")
+        data = request.data if isinstance(request.data, dict) else {}
+        changes: dict[str, Any] = {}
+        if "tags" in data:
+            changes["tags"] = data["tags"]
+        if "tier" in data:
+            changes["tier"] = data["tier"]
+        if "parent" in data:
+            changes["parent_id"] = data["parent"]
+        if not changes:
+            raise ValidationFailed(
+                _("The supplier link cannot be changed."),
+                errors={"non_field_errors": [_("Give tags, a tier or a parent.")]},
+            )
+        link = services.supplier_link_update(link=link, **changes)
+        return Response(anchor_link_out(link))
 
 
 class _SupplierLinkDecisionView(APIView):

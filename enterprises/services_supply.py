@@ -7,11 +7,11 @@ accepts (and after a revoke) the anchor learns nothing but the link and its stat
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -56,9 +56,21 @@ def registration_url(uscc: str) -> str:
 
 def _send_invitation(link_id: int) -> None:
     """Email the supplier's contact an invitation to register (Chinese first)."""
-    link = SupplierLink.objects.select_related("anchor").filter(pk=link_id).first()
-    if link is None or link.supplier_id is not None or not link.contact_email:
-        return
+    _send_invitations([link_id])
+
+
+def _send_invitations(link_ids: list[int]) -> None:
+    """Email each unregistered supplier's contact an invitation: one query, one
+    connection to the mail server whatever the number of links."""
+    links = SupplierLink.objects.select_related("anchor").filter(
+        pk__in=link_ids, supplier__isnull=True
+    )
+    messages = [_invitation(link) for link in links if link.contact_email]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _invitation(link: SupplierLink) -> EmailMessage:
     with translation.override("zh-hans"):
         subject = _("%(anchor)s invites %(supplier)s to Gradient") % {
             "anchor": link.anchor.name,
@@ -77,7 +89,7 @@ def _send_invitation(link_id: int) -> None:
             "uscc": link.supplier_uscc,
             "url": registration_url(link.supplier_uscc),
         }
-    send_mail(subject, body, None, [link.contact_email])
+    return EmailMessage(subject, body, None, [link.contact_email])
 
 
 @transaction.atomic
@@ -120,6 +132,11 @@ def supplier_invite(
         parent = SupplierLink.objects.filter(pk=parent_id, anchor=anchor).first()
         if parent is None:
             errors["parent"] = [_("Choose one of your own supplier links.")]
+    if tier is not None and parent is not None and tier != parent.tier + 1:
+        errors["tier"] = [
+            _("A supplier of a tier-%(parent)d supplier is tier %(tier)d.")
+            % {"parent": parent.tier, "tier": parent.tier + 1}
+        ]
     if errors:
         raise ValidationFailed(_("The supplier cannot be invited."), errors=errors)
     if tier is None:
@@ -155,6 +172,134 @@ def supplier_links_attach(*, enterprise: Enterprise) -> int:
     return SupplierLink.objects.filter(supplier_uscc=enterprise.uscc, supplier__isnull=True).update(
         supplier=enterprise, updated_at=timezone.now()
     )
+
+
+# ---- the anchor's own labels: tags, tier, parent --------------------------------------
+
+TAGS_MAX = 20
+TAG_MAX_LENGTH = 50
+TIER_MAX = 99
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+"""Marks a field the caller leaves as it is (None means "no parent")."""
+
+
+def supplier_tags_clean(tags: Any) -> tuple[list[str], list[str]]:
+    """Tags stripped, without blanks and repeats, in the given order; and the problems."""
+    if not isinstance(tags, list | tuple) or any(not isinstance(t, str) for t in tags):
+        return [], [_("Give the tags as a list of words.")]
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    problems = []
+    if any(len(tag) > TAG_MAX_LENGTH for tag in cleaned):
+        problems.append(_("A tag has at most %(max)d characters.") % {"max": TAG_MAX_LENGTH})
+    if len(cleaned) > TAGS_MAX:
+        problems.append(_("At most %(max)d tags per supplier.") % {"max": TAGS_MAX})
+    return cleaned, problems
+
+
+def _descendants(link: SupplierLink) -> list[list[int]]:
+    """The link's suppliers by depth ([children ids], [grandchildren ids], ...): one
+    query per level of the chain below it."""
+    levels: list[list[int]] = []
+    frontier = [link.pk]
+    seen = {link.pk}
+    while frontier:
+        below = [
+            pk
+            for pk in SupplierLink.objects.filter(
+                anchor_id=link.anchor_id, parent_id__in=frontier
+            ).values_list("pk", flat=True)
+            if pk not in seen
+        ]
+        if not below:
+            break
+        seen.update(below)
+        levels.append(below)
+        frontier = below
+    return levels
+
+
+@transaction.atomic
+def supplier_link_update(
+    *,
+    link: SupplierLink,
+    tags: list[str] | _Unset = UNSET,
+    tier: int | _Unset = UNSET,
+    parent_id: int | _Unset | None = UNSET,
+) -> SupplierLink:
+    """Set the anchor's labels of a link: its tags, its tier and its parent link.
+
+    The parent must be another link of the same anchor and not one of the link's own
+    suppliers; the tier of a link with a parent is the parent's tier + 1 (given, it
+    must match; left out, it follows). The link's suppliers further down the chain
+    move with it, keeping one tier per step. Raises ValidationFailed naming each bad
+    field (``tags``, ``tier``, ``parent``). The caller has checked that the user
+    administers the anchor; none of this touches the supplier's consent.
+    """
+    locked = SupplierLink.objects.select_for_update(of=("self",)).get(pk=link.pk)
+    errors: dict[str, list[str]] = {}
+    fields: list[str] = []
+    if not isinstance(tags, _Unset):
+        cleaned, problems = supplier_tags_clean(tags)
+        if problems:
+            errors["tags"] = problems
+        else:
+            locked.tags = cleaned
+            fields.append("tags")
+    descendants = _descendants(locked)
+    parent: SupplierLink | None = None
+    new_tier = locked.tier
+    new_parent_id = locked.parent_id if isinstance(parent_id, _Unset) else parent_id
+    if new_parent_id is not None:
+        if isinstance(new_parent_id, bool) or not isinstance(new_parent_id, int):
+            new_parent_id = 0  # matches no link: named below
+        parent = SupplierLink.objects.filter(pk=new_parent_id, anchor_id=locked.anchor_id).first()
+        below = {pk for level in descendants for pk in level}
+        if parent is None:
+            errors["parent"] = [_("Choose one of your own supplier links.")]
+        elif parent.pk == locked.pk or parent.pk in below:
+            errors["parent"] = [_("A supplier cannot deliver to itself or to its own suppliers.")]
+    if not isinstance(tier, _Unset) and (
+        isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= TIER_MAX
+    ):
+        errors["tier"] = [_("Enter a tier from 1 to %(max)d.") % {"max": TIER_MAX}]
+    elif "parent" not in errors:
+        if parent is not None:
+            expected = parent.tier + 1
+            if not isinstance(tier, _Unset) and tier != expected:
+                errors["tier"] = [
+                    _("A supplier of a tier-%(parent)d supplier is tier %(tier)d.")
+                    % {"parent": parent.tier, "tier": expected}
+                ]
+            new_tier = expected
+        else:
+            new_tier = locked.tier if isinstance(tier, _Unset) else tier
+        if "tier" not in errors and new_tier + len(descendants) > TIER_MAX:
+            errors["tier"] = [_("Enter a tier from 1 to %(max)d.") % {"max": TIER_MAX}]
+    if errors:
+        raise ValidationFailed(_("The supplier link cannot be changed."), errors=errors)
+    if not isinstance(parent_id, _Unset):
+        locked.parent = parent
+        fields.append("parent")
+    if new_tier != locked.tier:
+        locked.tier = new_tier
+        fields.append("tier")
+        now = timezone.now()
+        for depth, ids in enumerate(descendants, start=1):
+            SupplierLink.objects.filter(pk__in=ids).update(tier=new_tier + depth, updated_at=now)
+    if fields:
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked
 
 
 # ---- consent -----------------------------------------------------------------------------
@@ -382,20 +527,32 @@ def supplier_import(*, anchor: Enterprise, content: bytes, filename: str) -> lis
             ],
             problems,
         )
-    links = []
+    # Every row passed the checks supplier_invite makes, so the links go in bulk: one
+    # lookup of the registered codes and one insert per thousand rows.
+    registered = {
+        enterprise.uscc: enterprise
+        for enterprise in Enterprise.objects.filter(uscc__in=[row["uscc"] for row in rows])
+    }
+    links = [
+        SupplierLink(
+            anchor=anchor,
+            supplier=registered.get(row["uscc"]),
+            supplier_uscc=row["uscc"],
+            supplier_name=row["name"],
+            contact_email=row["contact_email"],
+            status=Status.INVITED,
+            tier=1,
+        )
+        for row in rows
+    ]
     try:
         with transaction.atomic():
-            for row in rows:
-                links.append(
-                    supplier_invite(
-                        anchor=anchor,
-                        uscc=row["uscc"],
-                        name=row["name"],
-                        contact_email=row["contact_email"],
-                    )
-                )
-    except ValidationFailed as exc:  # a concurrent invitation got in between
-        raise _import_failed([str(exc)]) from exc
+            SupplierLink.objects.bulk_create(links, batch_size=1000)
+    except IntegrityError as exc:  # a concurrent invitation got in between
+        raise _import_failed([_("This supplier is already on your list.")]) from exc
+    waiting = [link.pk for link in links if link.supplier_id is None]
+    if waiting:
+        transaction.on_commit(lambda: _send_invitations(waiting))
     return links
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="api-anchor-suppliers-import-errors",
     ),
     path("supplier-links/", api.SupplierLinkListView.as_view(), name="api-supplier-links"),
+    path("supplier-links/<int:pk>/", api.SupplierLinkView.as_view(), name="api-supplier-link"),
     path(
         "supplier-links/<int:pk>/accept/",
         api.SupplierLinkAcceptView.as_view(),

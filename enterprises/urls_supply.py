@@ -1,11 +1,16 @@
-"""Pages where a supplier decides on anchor firms' requests (config/urls.py includes them)."""
+"""Pages where a supplier decides on anchor firms' requests, and where an anchor labels a
+link (config/urls.py includes them). The requests page itself is in reports.urls_supply."""
 
 from django.urls import path
 
 from . import views_supply as views
 
 urlpatterns = [
-    path("supplier-requests/", views.supplier_requests, name="supplier-requests"),
+    path(
+        "enterprises/<int:pk>/suppliers/<int:link_pk>/edit/",
+        views.anchor_link_edit,
+        name="anchor-supplier-link-edit",
+    ),
     path(
         "supplier-requests/<int:pk>/accept/",
         views.supplier_request_accept,

@@ -13,6 +13,7 @@ No Django and no I/O here: the callers pass plain strings and numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -20,7 +21,15 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["FONT_FAMILY", "SERIES_COLOURS", "bar_svg", "chain_svg", "line_svg", "radar_svg"]
+__all__ = [
+    "FONT_FAMILY",
+    "SERIES_COLOURS",
+    "bar_svg",
+    "chain_svg",
+    "heatmap_svg",
+    "line_svg",
+    "radar_svg",
+]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = (
@@ -604,5 +613,84 @@ def chain_svg(
             )
             cx += 18 + _text_width(label, 11) + 18
         parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# Heatmap scale: weak (0) warm, middling pale, strong (max) green.
+_HEAT_STOPS = ((0.0, (194, 65, 12)), (0.5, (243, 217, 164)), (1.0, (42, 168, 118)))
+EMPTY_CELL = "#eef2f6"
+
+
+def _heat_colour(fraction: float) -> tuple[str, str]:
+    """(fill, text colour) for a value at ``fraction`` of the scale."""
+    fraction = _clamp(fraction, 0.0, 1.0)
+    for (low, c1), (high, c2) in itertools.pairwise(_HEAT_STOPS):
+        if fraction <= high:
+            t = (fraction - low) / (high - low)
+            rgb = tuple(round(a + (b - a) * t) for a, b in zip(c1, c2, strict=True))
+            break
+    luminance = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255
+    return "#%02x%02x%02x" % rgb, (INK if luminance > 0.55 else "#ffffff")
+
+
+def heatmap_svg(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    *,
+    title: str = "",
+    max_value: float = 100.0,
+    unit: str = "%",
+    cell_width: int = 72,
+    cell_height: int = 30,
+) -> str:
+    """A grid of ``rows`` x ``columns`` cells coloured by value (``values[row][column]``,
+    clamped to [0, max_value]; None draws an empty grey cell marked "—").
+
+    Low values are warm, high ones green, so the weak spots stand out. Column labels
+    wrap over up to three lines above the grid; row labels sit in a left column. Each
+    cell carries its value as text and a <title> naming its row and column.
+    """
+    max_value = _finite(max_value) or 100.0
+    label_w = 120.0
+    head_h = 3 * 13 + 10 if columns else 0
+    width = label_w + cell_width * max(len(columns), 1) + 10
+    height = head_h + cell_height * len(rows) + 10
+    parts = _svg_open(width, max(height, 24), title, "chart-heatmap")
+    parts.append('<g class="column-labels" font-size="11" text-anchor="middle">')
+    for j, column in enumerate(columns):
+        x = label_w + cell_width * (j + 0.5)
+        lines = _wrap(str(column), cell_width - 6, 11, max_lines=3)
+        top = head_h - 6 - 13 * (len(lines) - 1)
+        parts.append("<text>")
+        for n, line in enumerate(lines):
+            parts.append(f'<tspan x="{_n(x)}" y="{_n(top + 13 * n)}">{_esc(line)}</tspan>')
+        parts.append("</text>")
+    parts.append("</g>")
+    for i, row in enumerate(rows):
+        y = head_h + cell_height * i
+        line = _wrap(str(row), label_w - 10, 12, max_lines=1)[0]
+        parts.append(
+            f'<text x="{_n(label_w - 8)}" y="{_n(y + cell_height / 2 + 4)}" '
+            f'text-anchor="end">{_esc(line)}</text>'
+        )
+        cells = values[i] if i < len(values) else ()
+        for j, column in enumerate(columns):
+            raw = cells[j] if j < len(cells) else None
+            x = label_w + cell_width * j
+            if raw is None:
+                fill, ink, text = EMPTY_CELL, MUTED, "—"
+            else:
+                value = _clamp(raw, 0, max_value)
+                fill, ink = _heat_colour(value / max_value)
+                text = f"{_fmt(value)}{unit}"
+            parts.append(
+                f'<g class="cell"><title>{_esc(row)} · {_esc(column)}: {_esc(text)}</title>'
+                f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_width - 2)}" '
+                f'height="{_n(cell_height - 2)}" rx="3" fill="{fill}"/>'
+                f'<text x="{_n(x + cell_width / 2)}" y="{_n(y + cell_height / 2 + 4)}" '
+                f'text-anchor="middle" fill="{ink}">{_esc(text)}</text></g>'
+            )
     parts.append("</svg>")
     return "".join(parts)

@@ -7,14 +7,12 @@ absolute: an assessment's level is read only for links whose supplier accepted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.fields.json import KeyTransform
 
-from assessments.models import Assessment, FrameworkVersion
+from assessments.models import Assessment
 from assessments.selectors import framework_labels
 from enterprises.models import Enterprise, SupplierLink
 
@@ -254,128 +252,7 @@ def supply_chain_page(
     return result
 
 
-# ---- requirements ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkChecks:
-    """The requirements that apply to one accepted link, each checked."""
-
-    link_id: int
-    checks: tuple[requirements.Check, ...]
-    requirements: dict[int, SupplyRequirement]
-
-
-def _level_ranks(framework_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Level code -> rank (1 = lowest) of the latest published version of each framework:
-    one query, reading only the levels from the JSON document."""
-    ids = set(framework_ids)
-    if not ids:
-        return {}
-    latest = (
-        FrameworkVersion.objects.published()
-        .filter(framework_id=OuterRef("framework_id"))
-        .order_by("-published_at", "-id")
-        .values("pk")[:1]
-    )
-    rows = (
-        FrameworkVersion.objects.filter(framework_id__in=ids, pk=Subquery(latest))
-        .annotate(levels=KeyTransform("levels", "definition"))
-        .values_list("framework_id", "levels")
-    )
-    ranks: dict[int, dict[str, int]] = {}
-    for framework_id, levels in rows:
-        ranks[framework_id] = {
-            level["code"]: rank for rank, level in enumerate(levels or [], start=1)
-        }
-    return ranks
-
-
-def requirement_checks_for_links(
-    links: Iterable[SupplierLink], *, today: dt.date
-) -> dict[int, LinkChecks]:
-    """For each *accepted* link among `links`, every requirement of its anchor that
-    applies to it (by tier and tags), checked against the supplier's latest attested
-    assessment of the requirement's framework (reports/requirements.py decides).
-
-    Links that are not accepted are left out: without consent nothing about the
-    supplier's assessments is read. Four queries at most, whatever the number of links
-    and requirements: the requirements, the attested assessments, the level orders.
-    """
-    accepted = [
-        link
-        for link in links
-        if link.status == SupplierLink.Status.ACCEPTED and link.supplier_id is not None
-    ]
-    if not accepted:
-        return {}
-    anchor_ids = {link.anchor_id for link in accepted}
-    by_anchor: dict[int, list[SupplyRequirement]] = {}
-    for requirement in (
-        SupplyRequirement.objects.filter(anchor_id__in=anchor_ids)
-        .select_related("framework")
-        .order_by("deadline", "id")
-    ):
-        by_anchor.setdefault(requirement.anchor_id, []).append(requirement)
-    framework_ids = {r.framework_id for reqs in by_anchor.values() for r in reqs}
-    supplier_ids = {link.supplier_id for link in accepted}
-    attested: dict[tuple[int, int], tuple[str | None, dict[str, Any]]] = {}
-    if framework_ids:
-        latest = (
-            Assessment.objects.filter(
-                enterprise_id=OuterRef("enterprise_id"),
-                framework_id=OuterRef("framework_id"),
-                status__in=requirements.ATTESTED_STATUSES,
-                submitted_at__isnull=False,
-            )
-            .order_by("-submitted_at", "-id")
-            .values("pk")[:1]
-        )
-        rows = (
-            Assessment.objects.filter(
-                enterprise_id__in=supplier_ids,
-                framework_id__in=framework_ids,
-                status__in=requirements.ATTESTED_STATUSES,
-                pk=Subquery(latest),
-            )
-            .annotate(dimensions=KeyTransform("dimensions", "result"))
-            .order_by()
-            .values_list(
-                "enterprise_id",
-                "framework_id",
-                "status",
-                "level_code",
-                "confirmed_level_code",
-                "dimensions",
-            )
-        )
-        for enterprise_id, framework_id, status, level_code, confirmed, dimensions in rows:
-            attested[(enterprise_id, framework_id)] = (
-                requirements.attested_level(status, level_code, confirmed),
-                {"dimensions": dimensions or []},
-            )
-    ranks = _level_ranks(framework_ids)
-    out: dict[int, LinkChecks] = {}
-    for link in accepted:
-        checks = []
-        applying: dict[int, SupplyRequirement] = {}
-        for requirement in by_anchor.get(link.anchor_id, []):
-            if not requirements.applies(requirement, tier=link.tier, tags=link.tags or []):
-                continue
-            found = attested.get((link.supplier_id, requirement.framework_id))  # type: ignore[arg-type]
-            checks.append(
-                requirements.check(
-                    requirement,
-                    level_ranks=ranks.get(requirement.framework_id, {}),
-                    level=found[0] if found else None,
-                    percents=requirements.dimension_percents(found[1]) if found else None,
-                    today=today,
-                )
-            )
-            applying[requirement.pk] = requirement
-        out[link.pk] = LinkChecks(link_id=link.pk, checks=tuple(checks), requirements=applying)
-    return out
-
+from .supply.facts import requirement_checks_for_links  # noqa: E402
 
 # ---- reminders ---------------------------------------------------------------------------
 
@@ -436,15 +313,11 @@ def reminder_candidates(
         .only("pk", "anchor", "anchor__name", "supplier", "supplier_uscc", "status", "tier", "tags")
         .order_by("pk")
     )
-    checked = requirement_checks_for_links(accepted, today=today)
+    checked = requirement_checks_for_links(accepted, today)
     for link in accepted:
-        result = checked.get(link.pk)
-        if result is None:
-            continue
-        for item in result.checks:
+        for requirement, item in checked.get(link.pk, []):
             if item.met or item.days_left > deadline_days:
                 continue
-            requirement = result.requirements[item.requirement_id]
             found.setdefault(link.supplier_uscc, []).append(
                 {
                     "reason": "deadline_missed" if item.overdue else "deadline_near",

@@ -1,5 +1,6 @@
-"""An anchor firm's supplier page: the list with each consenting supplier's latest result,
-the invite form and the bulk upload. Thin: parse, call a service or selector, render."""
+"""An anchor firm's supplier page (the list with each consenting supplier's latest result
+and progress, the invite form and the bulk upload) and the supplier's requests page
+(what each customer asks of it). Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
@@ -23,11 +24,19 @@ from enterprises import services_supply
 from enterprises.access import enterprise_get_for, membership_for
 from enterprises.errors import ValidationFailed
 from enterprises.models import Enterprise, Role, SupplierLink, User
-from enterprises.views_supply import PAGE_SIZE, SupplierImportForm, SupplierInviteForm
+from enterprises.views_supply import (
+    PAGE_SIZE,
+    SupplierImportForm,
+    SupplierInviteForm,
+    link_actions,
+    supplier_requests_for,
+)
 
 from . import charts
 from .selectors import anchor_supplier_rows
 from .selectors_supply import ChainNode, supply_chain_page
+from .supply.present import status_label
+from .supply.received import received_for_links
 
 
 def _render(
@@ -58,11 +67,12 @@ def _render(
     names = framework_labels(row["latest"]["framework"] for row in rows if row["latest"])
     for row in rows:
         row["status_display"] = labels.get(row["status"], row["status"])
+        row["progress_display"] = status_label(row["progress"])
         if row["latest"]:
             title, levels = names.get(row["latest"]["framework"], (row["latest"]["framework"], {}))
             row["latest"]["framework_title"] = title
             row["latest"]["level_name"] = levels.get(row["latest"]["level"], row["latest"]["level"])
-    page.object_list = rows
+    page.object_list = rows  # type: ignore[assignment]
     context: dict[str, Any] = {
         "enterprise": anchor,
         "membership": membership,
@@ -72,22 +82,12 @@ def _render(
         "counts": [(value, label, counts.get(value, 0)) for value, label in labels.items()],
     }
     if can_manage:
-        context["invite_form"] = invite_form or SupplierInviteForm(parents=_parents(anchor))
+        context["invite_form"] = invite_form or SupplierInviteForm()
         context["import_form"] = import_form or SupplierImportForm()
         context["import_error"] = import_error
         context["errors_sheet_url"] = errors_sheet_url
         context["errors_sheet_hours"] = settings.GRADIENT_IMPORT_ERRORS_TTL_HOURS
     return render(request, "supply/anchor_suppliers.html", context)
-
-
-def _parents(anchor: Enterprise) -> list[tuple[int, str]]:
-    """Every link of the anchor as a choice of customer: three narrow columns, one query."""
-    links = (
-        SupplierLink.objects.filter(anchor=anchor)
-        .order_by("tier", "supplier_name", "id")
-        .values_list("pk", "supplier__name", "supplier_name", "supplier_uscc")
-    )
-    return [(pk, f"{registered or invited} ({uscc})") for pk, registered, invited, uscc in links]
 
 
 @login_required
@@ -101,9 +101,10 @@ def anchor_suppliers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def anchor_supplier_invite(request: HttpRequest, pk: int) -> HttpResponse:
     anchor = enterprise_get_for(request.user, pk, "manage")
-    form = SupplierInviteForm(request.POST, parents=_parents(anchor))
+    form = SupplierInviteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        parent_id = form.parent_id(anchor)
         try:
             link = services_supply.supplier_invite(
                 anchor=anchor,
@@ -111,7 +112,7 @@ def anchor_supplier_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 contact_email=data["contact_email"],
                 tier=data["tier"],
-                parent_id=data["parent"],
+                parent_id=parent_id,
             )
         except ValidationFailed as exc:
             form.add_domain_errors(exc)
@@ -235,3 +236,27 @@ def anchor_supply_chain(request: HttpRequest, pk: int) -> HttpResponse:
             "status_labels": labels,
         },
     )
+
+
+# ---- the supplier's side -----------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def supplier_requests(request: HttpRequest) -> HttpResponse:
+    """The links of the enterprises the user administers as a supplier, with what each
+    customer requires of it (invited and accepted links) and how it stands."""
+    page = Paginator(supplier_requests_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    links = list(page.object_list)
+    received = (
+        received_for_links(SupplierLink.objects.filter(pk__in=[link.pk for link in links]))
+        if links
+        else {}
+    )
+    rows = [
+        {"link": link, "actions": link_actions(link), "requirements": received.get(link.pk)}
+        for link in links
+    ]
+    return render(request, "supply/supplier_requests.html", {"page": page, "rows": rows})

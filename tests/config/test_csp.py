@@ -20,6 +20,7 @@ from django.test import Client
 
 from assessments.models import Assessment
 from assessments.services.assessments import answer_save, assessment_start, assessment_submit
+from enterprises.models import SupplierLink
 from enterprises.services_supply import reminder_opt_out_token
 from reports.models import Certificate
 from reports.services.certificates import certificate_issue
@@ -113,6 +114,10 @@ class Site:
     draft: Assessment
     certificate: Certificate
 
+    @property
+    def anchor_link(self) -> SupplierLink:
+        return SupplierLink.objects.get(anchor=self.personas.anchor_enterprise)
+
 
 @pytest.fixture
 def site(personas: Personas, test_framework) -> Site:
@@ -172,6 +177,10 @@ def pages(site: Site) -> Iterator[tuple[str, str, int]]:
     yield "viewer", f"/enterprises/{p.outsider_enterprise.pk}/", 404
     yield "anchor", f"/enterprises/{anchor}/suppliers/", 200
     yield "anchor", f"/enterprises/{anchor}/suppliers/chain/", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/dashboard/", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/requirements/", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/requirements/new/?framework=test-fw", 200
+    yield "anchor", f"/enterprises/{anchor}/suppliers/{site.anchor_link.pk}/edit/", 200
     yield "anchor", f"/enterprises/{anchor}/suppliers/shared/", 200
     yield "assessor", "/reviews/", 200
     yield "assessor", f"/reviews/{site.pending.pk}/", 200

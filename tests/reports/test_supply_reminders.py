@@ -20,8 +20,8 @@ from enterprises import services_supply
 from enterprises.models import Enterprise, ReminderPreference, Role, SupplierLink
 from reports import tasks
 from reports.models import SupplierReminder, SupplyRequirement
-from reports.selectors_supply import requirement_checks_for_links
 from reports.services import reminders
+from reports.supply.facts import requirement_checks_for_links
 from tests.conftest import Personas
 from tests.factories import EnterpriseFactory, MembershipFactory, valid_uscc
 from tests.reports.conftest import BEST, LEVEL1, store_submitted
@@ -507,17 +507,17 @@ def test_requirement_checks_for_links_are_correct_and_take_fixed_queries(
     hidden = invite(anchor, supplier=registered_supplier(email=""), status="revoked")
     small = add(1, LEVEL1)
     with CaptureQueriesContext(connection) as few:
-        checks = requirement_checks_for_links([*small, hidden], today=timezone.localdate())
+        checks = requirement_checks_for_links([*small, hidden], timezone.localdate())
     assert hidden.pk not in checks  # no consent, nothing read
-    by_requirement = {c.requirement_id: c for c in checks[small[0].pk].checks}
+    by_requirement = {c.requirement_id: c for _, c in checks[small[0].pk]}
     assert by_requirement[met.pk].met
     assert not by_requirement[strict.pk].met and by_requirement[strict.pk].overdue
     assert {gap.key for gap in by_requirement[strict.pk].gaps} == {"data", "people"}
     large = [*small, *add(8, LEVEL1), *add(3, None)]
     with CaptureQueriesContext(connection) as many:
-        checks = requirement_checks_for_links(large, today=timezone.localdate())
+        checks = requirement_checks_for_links(large, timezone.localdate())
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert [gap.kind for gap in checks[large[-1].pk].checks[0].gaps] == ["assessment"]
+    assert [gap.kind for gap in checks[large[-1].pk][0][1].gaps] == ["assessment"]
 
 
 # ---- two workers at once (PostgreSQL) ------------------------------------------------------

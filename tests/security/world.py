@@ -9,9 +9,12 @@ Everything is made through the services, as users would make it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment, Evidence
 from assessments.services.assessments import answer_save, assessment_start, assessment_submit
@@ -25,9 +28,11 @@ from enterprises.models import (
     User,
 )
 from enterprises.services_supply import reminder_opt_out_token, supplier_import_rejection_record
-from reports.models import Certificate, PlanItem
+from reports.models import Certificate, PlanItem, SupplyRequirement
 from reports.services.certificates import certificate_issue
 from reports.services.plans import plan_item_adopt
+from reports.services.requirements import supply_requirement_create
+from tests.factories import valid_uscc
 
 DRAFT_FRAMEWORK = "sme-digital-level-2024"
 DRAFT_KEY = "q1_network"
@@ -47,10 +52,14 @@ class Tenant:
     member: Membership
     link: SupplierLink  # a link in which this enterprise is the supplier
     rejection: SupplierImportRejection  # a bulk import its admin uploaded and saw rejected
+    anchored: SupplierLink  # a link in which this enterprise is the anchor
+    requirement: SupplyRequirement  # what this enterprise, as an anchor, requires
 
-    def kwargs(self, name: str) -> dict[str, object]:
-        """The URL arguments a route named `name` takes, pointing at this tenant."""
-        return ROUTE_KWARGS[name](self)
+    def url(self, name: str, target: str) -> str:
+        """The URL of route `name` pointing at this tenant's `target` object."""
+        kwargs = dict(ROUTE_KWARGS[target](self))
+        query = str(kwargs.pop("?", ""))
+        return reverse(name, kwargs=kwargs) + query
 
 
 def _assess(
@@ -101,6 +110,18 @@ def build_tenant(
         error=ValidationFailed("bad file", errors={"file": ["bad"]}),
         filename="suppliers.xlsx",
     )
+    anchored = SupplierLink.objects.create(
+        anchor=enterprise,
+        supplier_uscc=valid_uscc(enterprise.region_id),
+        supplier_name=f"{enterprise.name}的供应商",
+        status=SupplierLink.Status.INVITED,
+    )
+    requirement = supply_requirement_create(
+        anchor=enterprise,
+        framework="test-fw",
+        min_level="L1",
+        deadline=timezone.localdate() + dt.timedelta(days=90),
+    )
     return Tenant(
         enterprise=enterprise,
         admin=admin,
@@ -113,6 +134,8 @@ def build_tenant(
         member=member,
         link=link,
         rejection=rejection,
+        anchored=anchored,
+        requirement=requirement,
     )
 
 
@@ -135,6 +158,15 @@ ROUTE_KWARGS = {
     "settled_link_pk": lambda t: {"pk": t.settled.pk, "link_pk": t.link.pk},
     "import_rejection": lambda t: {"pk": t.enterprise.pk, "token": t.rejection.pk},
     "opt_out": lambda t: {"token": reminder_opt_out_token(t.enterprise.uscc)},
+    "enterprise_framework": lambda t: {"pk": t.enterprise.pk, "?": "?framework=test-fw"},
+    "anchored_link": lambda t: {"pk": t.enterprise.pk, "link_pk": t.anchored.pk},
+    "anchored_link_api": lambda t: {"pk": t.anchored.pk},
+    "requirement": lambda t: {
+        "pk": t.enterprise.pk,
+        "requirement_pk": t.requirement.pk,
+        "?": "?framework=test-fw",
+    },
+    "requirement_api": lambda t: {"pk": t.requirement.pk},
     "serial": lambda t: {"serial": t.certificate.serial},
     "framework": lambda t: {"code": "test-fw"},
     "framework_version": lambda t: {"code": "test-fw", "version": "1"},
