@@ -148,6 +148,7 @@ class GenerationReport:
     supplier_links: int
     replaced: int
     seconds: float
+    phases: dict[str, float]  # seconds per phase: delete, enterprises, supplier trees, analyze
 
 
 _codec = ValueCodec()
@@ -321,21 +322,35 @@ def synthetic_population_generate(
     )
     existing = synthetic_enterprises().count()
     replaced = 0
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = now - mark
+        mark = now
+
     if existing:
         if not replace:
             raise SyntheticDataPresent(
                 f"The database already holds {existing:,} synthetic enterprises."
             )
         if progress:
-            progress("removing the previous population", 0, 1)
+            progress("removing", 0, existing)
         replaced = synthetic_population_delete()
         if progress:
-            progress("removing the previous population", 1, 1)
+            progress("removing", existing, existing)
+        lap("delete")
     counts = _run_batches(plan, workers, progress)
+    lap("enterprises")
     links = _write_supplier_trees(plan, progress)
+    lap("supplier trees")
     analyze(
-        [Enterprise, Enterprise.clusters.through, Assessment, Answer, ReviewDecision, SupplierLink]
+        [Enterprise, Enterprise.clusters.through, Assessment, Answer, ReviewDecision, SupplierLink],
+        vacuum=bool(replaced),
     )
+    lap("analyze")
     return GenerationReport(
         enterprises=counts.enterprises,
         assessments=counts.assessments,
@@ -344,4 +359,5 @@ def synthetic_population_generate(
         supplier_links=links,
         replaced=replaced,
         seconds=time.perf_counter() - started,
+        phases=phases,
     )

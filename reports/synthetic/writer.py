@@ -154,11 +154,14 @@ def delete_where(model: type[models.Model], where: str, params: Sequence[Any]) -
         return cursor.rowcount
 
 
-def analyze(models_: Iterable[type[models.Model]]) -> None:
-    """Refresh the planner's statistics after a bulk load (PostgreSQL, SQLite)."""
+def analyze(models_: Iterable[type[models.Model]], *, vacuum: bool = False) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL, SQLite); with
+    ``vacuum``, also reclaim the rows a wholesale delete left (PostgreSQL, outside a
+    transaction only)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            command = "VACUUM ANALYZE" if vacuum and not connection.in_atomic_block else "ANALYZE"
             for model in models_:
-                cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
+                cursor.execute(f"{command} {_quote(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         "Generate a synthetic Jiangsu population: enterprises over the real county-level "
         "regions, clusters and industries, anchors with supplier trees, and assessment "
         "histories on both shipped frameworks, scored by the engine. Deterministic for a "
-        "seed. Refuses to run into a database holding synthetic data unless --replace."
+        "seed. Refuses to run into a database holding synthetic data unless --replace. "
+        "Writes one transaction per batch: an interrupted run leaves what it wrote, and "
+        "--replace clears it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,17 +59,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         interactive = sys.stderr.isatty()
-        current = {"stage": ""}
+        shown = {"stage": "", "step": -1}
 
         def progress(stage: str, done: int, total: int) -> None:
             line = f"{stage:<16} {progress_bar(done, total)}"
             if interactive:
-                if current["stage"] and current["stage"] != stage:
+                if shown["stage"] and shown["stage"] != stage:
                     self.stderr.write("")
                 self.stderr.write(f"\r{line}", ending="")
-            else:
+            else:  # a log: one line per 5 %
+                step = 20 * done // total if total else 20
+                if stage == shown["stage"] and step == shown["step"]:
+                    return
                 self.stderr.write(line)
-            current["stage"] = stage
+                shown["step"] = step
+            shown["stage"] = stage
 
         workers = options["workers"]
         if workers is None:
@@ -97,4 +103,8 @@ class Command(BaseCommand):
                 f"steps) and {report.supplier_links:,} supplier links "
                 f"in {report.seconds:.1f} s."
             )
+        )
+        self.stdout.write(
+            "Time per phase: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
         )
