@@ -96,6 +96,52 @@ def cpu_seconds() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend so far, when the server runs on
+    this machine and /proc shows it (else None)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def track_database_cpu() -> Any:
+    """Add up the backend CPU of every batch, in whichever process it runs.
+
+    The machine may be shared, so wall time alone says little: the CPU seconds of the
+    generator processes and of their database backends, divided by the cores, is the
+    time the build needs on an idle machine. Returns a shared counter (None when the
+    backends cannot be observed).
+    """
+    import multiprocessing
+
+    from reports.synthetic import generate
+
+    if backend_cpu_seconds() is None:
+        return None
+    total = multiprocessing.get_context("fork").Value("d", 0.0)
+    original = generate.generate_batch
+
+    def tracked(plan: Any, batch: int) -> Any:
+        before = backend_cpu_seconds() or 0.0
+        result = original(plan, batch)
+        spent = (backend_cpu_seconds() or 0.0) - before
+        with total.get_lock():
+            total.value += spent
+        return result
+
+    generate.generate_batch = tracked  # workers fork after this and inherit it
+    return total
+
+
 def build(args: argparse.Namespace) -> list[Summary]:
     from django.core.management import call_command
 
@@ -109,8 +155,10 @@ def build(args: argparse.Namespace) -> list[Summary]:
         )
         print(f"database size: {database_size()}")
         return []
+    batches_cpu = track_database_cpu()
     load_before = os.getloadavg()
     cpu_before = cpu_seconds()
+    main_backend_before = backend_cpu_seconds()
     command = ["--enterprises", str(args.enterprises), "--seed", str(args.seed), "--replace"]
     command += ["--assessments", str(assessments)]
     if args.as_of:
@@ -125,9 +173,20 @@ def build(args: argparse.Namespace) -> list[Summary]:
     own, workers = (after - before for after, before in zip(cpu_after, cpu_before, strict=True))
     print(f"wall time: {fmt_seconds(seconds)} ({assessments / seconds:,.0f} assessments/s)")
     print(f"CPU: this process {own:.1f} s, worker processes {workers:.1f} s")
+    cores = os.cpu_count() or 1
+    idle_estimate = None
+    main_backend_after = backend_cpu_seconds()
+    if batches_cpu is not None and main_backend_before is not None and main_backend_after:
+        database = batches_cpu.value + main_backend_after - main_backend_before
+        idle_estimate = (own + workers + database) / cores
+        print(
+            f"CPU: database backends {database:.1f} s; all together "
+            f"{own + workers + database:.1f} s, i.e. at least {fmt_seconds(idle_estimate)} "
+            f"on {cores} idle cores (WAL and checkpoint writes not counted)"
+        )
     print(
         f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-        f"on {os.cpu_count()} cores"
+        f"on {cores} cores"
     )
     print(f"database size: {database_size()}")
     full_size = args.enterprises == DEFAULT_ENTERPRISES and assessments == 4 * DEFAULT_ENTERPRISES
@@ -139,7 +198,8 @@ def build(args: argparse.Namespace) -> list[Summary]:
             ratio="-",
             target=f"< {fmt_seconds(TARGET_SECONDS)}" if full_size else "(reported)",
             met=seconds < TARGET_SECONDS if full_size else None,
-            note=f"{_common.database_vendor()}; load {load_before[0]:.1f}",
+            note=f"{_common.database_vendor()}; load {load_before[0]:.1f}"
+            + (f"; CPU / cores {fmt_seconds(idle_estimate)}" if idle_estimate else ""),
         )
     ]
 

@@ -44,7 +44,7 @@ from .population import (
 )
 from .population import Region as RegionRow
 from .supply import supplier_tree_rows
-from .writer import TableRows, analyze, delete_where, reserve_ids
+from .writer import TableRows, analyze, delete_where, reserve_ids, vacuum
 
 BATCH_ENTERPRISES = 250  # part of what a seed means: changing it changes the population
 ANCHORS_PER_BATCH = 20
@@ -62,6 +62,16 @@ ENTERPRISE_FIELDS = (
     "size_class",
     "created_at",
     "updated_at",
+)
+
+# The tables a generation writes to.
+GENERATED_MODELS = (
+    Enterprise,
+    Enterprise.clusters.through,
+    Assessment,
+    Answer,
+    ReviewDecision,
+    SupplierLink,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -339,6 +349,7 @@ def synthetic_population_generate(
         if progress:
             progress("removing", 0, existing)
         replaced = synthetic_population_delete()
+        vacuum(GENERATED_MODELS)
         if progress:
             progress("removing", existing, existing)
         lap("delete")
@@ -346,10 +357,7 @@ def synthetic_population_generate(
     lap("enterprises")
     links = _write_supplier_trees(plan, progress)
     lap("supplier trees")
-    analyze(
-        [Enterprise, Enterprise.clusters.through, Assessment, Answer, ReviewDecision, SupplierLink],
-        vacuum=bool(replaced),
-    )
+    analyze(GENERATED_MODELS)
     lap("analyze")
     return GenerationReport(
         enterprises=counts.enterprises,

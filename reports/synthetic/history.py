@@ -37,19 +37,21 @@ QUARTER_DAYS = 91.3
 # Later quarters bring more newcomers (the platform grows).
 JOIN_WEIGHTS = (8, 9, 10, 11, 12, 14, 16, 20)
 # Chance that the smart-factory gradient is an enterprise's main framework, by size.
-SMART_FACTORY_MAIN = {"micro": 0.02, "small": 0.06, "medium": 0.3, "large": 0.8, "anchor": 0.9}
+SMART_FACTORY_MAIN = {"micro": 0.005, "small": 0.02, "medium": 0.3, "large": 0.8, "anchor": 0.9}
 # Share of an enterprise's assessments on its other framework, by size.
-OTHER_FRAMEWORK_SHARE = {"micro": 0.02, "small": 0.05, "medium": 0.2, "large": 0.25, "anchor": 0.15}
+OTHER_FRAMEWORK_SHARE = {"micro": 0.01, "small": 0.03, "medium": 0.2, "large": 0.25, "anchor": 0.15}
 DRAFT_SHARE = 0.05  # the latest assessment on a framework is still a draft
 RETURN_SHARE = 0.06  # a reviewed assessment (not the latest) was returned for changes
 CONFIRM_LOWER_SHARE = 0.1  # a reviewer confirmed one level lower
 
 
 # How a framework reads an enterprise's maturity. The smart-factory gradient asks more
-# than the SME index: positions are pulled down and together, so that most applicants
-# land at 基础级 or 先进级 and few at 卓越级. Offsets (AnswerTrajectory): the basic
-# requirements are met by nearly every applicant; a CDO, a 5G factory listing and a
-# five-star cloud rating are distinctions.
+# than the SME index: positions are pulled down and together, so that applicants form
+# a pyramid (基础级 more often than 先进级, 卓越级 rare). Offsets (AnswerTrajectory):
+# the basic requirements are met by nearly every applicant, and most have a CMMM level
+# of 2 or more; a CDO, a 5G factory listing and a five-star cloud rating are
+# distinctions. Firms below designated size (small and micro) miss the first
+# requirement, which is why few of them try this framework.
 @dataclass(frozen=True)
 class AnswerShape:
     shift: float = 0.0
@@ -63,7 +65,7 @@ class AnswerShape:
 ANSWER_SHAPES = {
     SME_FRAMEWORK: AnswerShape(),
     SMART_FACTORY_FRAMEWORK: AnswerShape(
-        shift=-0.15,
+        shift=-0.2,
         compress=0.7,
         offsets={
             "bq_sound_operations": 0.35,
@@ -71,7 +73,7 @@ ANSWER_SHAPES = {
             "bq_secure_controllable": 0.35,
             "bq_organisation": 0.35,
             "bq_talent": 0.35,
-            "bq_cmmm_level": 0.05,
+            "bq_cmmm_level": 0.25,
             "gv_cdo": -0.3,
             "nw_5g_directory": -0.3,
             "cl_five_star": -0.4,

@@ -154,14 +154,22 @@ def delete_where(model: type[models.Model], where: str, params: Sequence[Any]) -
         return cursor.rowcount
 
 
-def analyze(models_: Iterable[type[models.Model]], *, vacuum: bool = False) -> None:
-    """Refresh the planner's statistics after a bulk load (PostgreSQL, SQLite); with
-    ``vacuum``, also reclaim the rows a wholesale delete left (PostgreSQL, outside a
-    transaction only)."""
+def vacuum(models_: Iterable[type[models.Model]]) -> None:
+    """Make the space of the rows a wholesale delete left reusable, so that the next load
+    fills it instead of growing the tables (PostgreSQL outside a transaction; elsewhere
+    nothing)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"VACUUM {_quote(model._meta.db_table)}")
+
+
+def analyze(models_: Iterable[type[models.Model]]) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL, SQLite)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            command = "VACUUM ANALYZE" if vacuum and not connection.in_atomic_block else "ANALYZE"
             for model in models_:
-                cursor.execute(f"{command} {_quote(model._meta.db_table)}")
+                cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
