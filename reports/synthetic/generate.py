@@ -49,7 +49,9 @@ from .writer import TableRows, analyze, delete_where, reserve_ids, vacuum
 BATCH_ENTERPRISES = 250  # part of what a seed means: changing it changes the population
 ANCHORS_PER_BATCH = 20
 DEFAULT_ASSESSMENTS_PER_ENTERPRISE = 4
-MIN_CAP = 12  # most assessments one enterprise may get (raised for a dense --assessments)
+# Most assessments one enterprise may get: one a quarter on each framework (raised when
+# --assessments asks for more than a third of that on average).
+MIN_CAP = 16
 
 ENTERPRISE_FIELDS = (
     "id",

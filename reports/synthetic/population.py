@@ -122,7 +122,7 @@ _MATURITY: dict[str, tuple[float, float]] = {
     "anchor": (4.5, 2.1),
 }
 # How often a firm of each size assesses, relative to a small firm.
-_PARTICIPATION = {"micro": 0.8, "small": 1.0, "medium": 1.3, "large": 1.8, "anchor": 2.2}
+_PARTICIPATION = {"micro": 0.8, "small": 1.0, "medium": 1.2, "large": 1.4, "anchor": 1.6}
 NEVER_ASSESSED_SHARE = 0.12
 
 
