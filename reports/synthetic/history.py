@@ -152,9 +152,8 @@ class _Planned:
     framework: FrameworkInfo
     moment: datetime  # submission, or the last edit of a draft
     created_at: datetime = field(init=False)
-    review_at: datetime | None = None
+    review_at: datetime = field(init=False)  # when a reviewer would decide
     draft: bool = False
-    returned: bool = False
 
 
 class ValueCodec:
@@ -291,7 +290,6 @@ def history_rows(
                 continue
             computed = stored_result(info.fw, answers)
             review_at = item.review_at
-            assert review_at is not None
             confirmed = computed.level_code
             status = Assessment.Status.SUBMITTED
             decision: tuple[str, str, str] | None = None
