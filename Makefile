@@ -19,6 +19,10 @@ test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CE
 bench: setup  ## Time the hot paths and write benchmarks/RESULTS.md (set DATABASE_URL for PostgreSQL)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
+.PHONY: bench-db
+bench-db: setup  ## Build the synthetic 50,000-firm population the analytics benchmarks use (set DATABASE_URL)
+	$(PY) benchmarks/build_synthetic_db.py $(BENCH_DB_ARGS)
+
 setup: sysdeps venv messages
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter; certificates need a CJK font;
