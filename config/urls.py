@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("reports.urls_api_plans")),
     path("", include("enterprises.urls_api_supply")),
     path("", include("reports.urls_api_supply")),
+    path("", include("reports.urls_api_exports")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("reports.urls_plans")),
     path("", include("enterprises.urls_supply")),
     path("", include("reports.urls_supply")),
+    path("", include("reports.urls_exports")),
 ]
 
 handler404 = "config.views.page_not_found"

@@ -10,7 +10,8 @@ from assessments.access import assessment_get_for
 from enterprises.errors import NotFound
 from enterprises.models import Enterprise
 
-from .models import Certificate
+from .exports import get_kind
+from .models import Certificate, ExportJob
 
 
 def certificate_get_for(user: Any, serial: str, action: str = "revoke") -> Certificate:
@@ -27,3 +28,27 @@ def certificate_get_for(user: Any, serial: str, action: str = "revoke") -> Certi
         raise NotFound(_("Certificate not found."))
     assessment_get_for(user, certificate.assessment_id, "view")
     return certificate
+
+
+def export_job_get_for(user: Any, pk: Any, action: str = "view") -> ExportJob:
+    """An export job its requester (or platform staff) may see; NotFound for anyone else.
+
+    `action="download"` also asks the kind whether the requester may still request it
+    (an officer who lost their scope keeps the record, not the data); staff may always.
+    """
+    not_found = NotFound(_("Export not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    job = ExportJob.objects.filter(pk=pk).first()
+    if job is None or (job.requested_by_id != user.pk and not user.is_staff):
+        raise not_found
+    if action == "download" and not user.is_staff:
+        kind = get_kind(job.kind)
+        if kind is None:
+            raise not_found
+        kind.authorise(user)
+    return job

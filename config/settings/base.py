@@ -178,11 +178,17 @@ GRADIENT_DEV_SIGNING_KEY_FILE = str(BASE_DIR / "var" / "certificate-signing-key.
 GRADIENT_CERTIFICATE_VALID_DAYS = env.get_int("GRADIENT_CERTIFICATE_VALID_DAYS", 730)
 # Peer comparisons and benchmarks need at least this many enterprises in a group.
 GRADIENT_BENCHMARK_MIN_GROUP = env.get_int("GRADIENT_BENCHMARK_MIN_GROUP", 5)
+# Export files are deleted this many days after they are made (the job stays listed).
+GRADIENT_EXPORT_RETENTION_DAYS = env.get_int("GRADIENT_EXPORT_RETENTION_DAYS", 7)
 
 # Every periodic schedule, in one place.
 CELERY_BEAT_SCHEDULE = {
     "settle-unsettled-assessments": {
         "task": "reports.sweep_unsettled",
         "schedule": 600.0,
+    },
+    "sweep-exports": {
+        "task": "reports.sweep_exports",
+        "schedule": 300.0,
     },
 }
