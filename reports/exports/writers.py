@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -108,7 +108,7 @@ class XlsxWriter:
         row = []
         for header in headers:
             cell = self._cell(header)
-            if not isinstance(cell, WriteOnlyCell):
+            if not isinstance(cell, Cell):
                 cell = WriteOnlyCell(self._sheet, value=cell)
             cell.font = bold
             row.append(cell)
