@@ -462,23 +462,26 @@ class AssessmentRows:
     def count(self) -> int:
         return self.assessments.count()
 
+    # The narrow columns read per page (benchmarks/bench_export.py reads the same).
+    COLUMNS = (
+        "pk",
+        "enterprise_id",
+        "enterprise__name",
+        "enterprise__uscc",
+        "enterprise__region_id",
+        "enterprise__industry_id",
+        "enterprise__size_class",
+        "framework_version_id",
+        "status",
+        "submitted_at",
+        "total",
+        "level_code",
+        "confirmed_level_code",
+        "answers_snapshot",
+    )
+
     def batches(self, size: int) -> Iterator[list[Row]]:
-        columns = (
-            "pk",
-            "enterprise_id",
-            "enterprise__name",
-            "enterprise__uscc",
-            "enterprise__region_id",
-            "enterprise__industry_id",
-            "enterprise__size_class",
-            "framework_version_id",
-            "status",
-            "submitted_at",
-            "total",
-            "level_code",
-            "confirmed_level_code",
-            "answers_snapshot",
-        )
+        columns = self.COLUMNS
         keys = self.keys
         names = self.level_names
         last = 0
