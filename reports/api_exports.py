@@ -62,8 +62,8 @@ class ExportJobOut(serializers.Serializer):
 
 class ExportFilterOut(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.BooleanField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
     type = serializers.CharField(help_text="choice | date")
     choices = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="[{value, label}]"
@@ -72,8 +72,8 @@ class ExportFilterOut(serializers.Serializer):
 
 class ExportKindOut(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
-    description = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    description = serializers.CharField()  # type: ignore[assignment]
     formats = serializers.ListField(child=serializers.CharField())
     filters = ExportFilterOut(many=True)
 
@@ -220,8 +220,9 @@ def kind_out(kind: Any, user: Any) -> dict[str, Any]:
             "type": "date" if isinstance(field, forms.DateField) else "choice",
         }
         if isinstance(field, forms.ChoiceField):
+            choices: Any = field.choices
             item["choices"] = [
-                {"value": value, "label": str(label)} for value, label in field.choices if value
+                {"value": value, "label": str(label)} for value, label in choices if value
             ]
         filters.append(item)
     return {

@@ -54,7 +54,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
 from django import forms
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -184,7 +184,7 @@ def clean_filters(kind: ExportKind, user: Any, raw: Any) -> dict[str, Any]:
             errors[f"filters.{name}"] = [str(_("Unknown filter."))]
     if not form.is_valid():
         for name, messages in form.errors.items():
-            key = "filters" if name == forms.forms.NON_FIELD_ERRORS else f"filters.{name}"
+            key = "filters" if name == NON_FIELD_ERRORS else f"filters.{name}"
             errors.setdefault(key, []).extend(str(m) for m in messages)
     if errors:
         raise ValidationFailed(_("Invalid filters."), errors=errors)

@@ -60,7 +60,7 @@ def _csv_cell(value: Any) -> Any:
 class CsvWriter:
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
-    max_rows = None
+    max_rows: int | None = None
 
     def __init__(self, path: Path) -> None:
         self._file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -80,7 +80,7 @@ class CsvWriter:
 class XlsxWriter:
     extension = "xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    max_rows = XLSX_MAX_ROWS - 1
+    max_rows: int | None = XLSX_MAX_ROWS - 1
 
     def __init__(self, path: Path, *, sheet_title: str = "export") -> None:
         self._path = path

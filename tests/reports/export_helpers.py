@@ -41,7 +41,11 @@ def when(day: str) -> datetime:
 
 
 @pytest.fixture
-def world(personas: Personas, report_framework: FrameworkVersion) -> World:
+def world(
+    personas: Personas, report_framework: FrameworkVersion, settings: Any, tmp_path: Path
+) -> World:
+    # Files of each test apart: job ids restart with every test database.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     w = World(personas=personas, framework=report_framework)
     kunshan = EnterpriseFactory(
         name=FORMULA_NAME, region_id="320583", industry_id="C38", employees=800

@@ -42,9 +42,8 @@ from reports.selectors import COUNTED_STATUSES
 
 def _name(obj: Any) -> str:
     """An object's name in the active language (English falls back to Chinese)."""
-    if lang() == "en" and getattr(obj, "name_en", ""):
-        return str(obj.name_en)
-    return str(obj.name)
+    english = getattr(obj, "name_en", "") if lang() == "en" else ""
+    return str(english or obj.name)
 
 
 def _title(framework: Framework) -> str:
