@@ -38,6 +38,12 @@ and a constant number of queries per batch, never one per row. Values are plain 
 (str, int, float, Decimal, bool, None); the writers escape text that a spreadsheet
 could take for a formula, so a kind never has to.
 
+Authorisation that depends on a filter (an anchor firm's own supplier list, say) goes
+in two places: the form's choices (only what the requester may export validates, so a
+request for another tenant's data is a 400 naming the filter) and ``source``, through
+the entity's access function (``enterprise_get_for(user, filters["anchor"], ...)``),
+so that a job whose requester lost the right fails instead of writing a file.
+
 The job runs in the requester's language (headers, labels) and calls
 ``authorise`` again before ``source``, so an officer who lost their scope gets a failed
 job, not a file. ``filters`` reaches ``describe`` and ``source`` as plain JSON data:
