@@ -124,6 +124,7 @@ def child(args: argparse.Namespace) -> None:
         tracemalloc.start()
     rss_before = _common.peak_rss_mib()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     result: dict[str, Any] = {}
     if args.child == "baseline":
         source: Any = kind.source(user, filters)
@@ -153,6 +154,7 @@ def child(args: argparse.Namespace) -> None:
         job.file.storage.delete(job.file.name)
         job.delete()
     result["seconds"] = time.perf_counter() - started
+    result["cpu"] = time.process_time() - cpu_started
     result["rss_mib"] = _common.peak_rss_mib()
     result["rss_before_mib"] = rss_before
     if args.tracemalloc:
@@ -238,7 +240,8 @@ def main() -> None:
             result = run_child(args, mode)
             results[mode].append(result)
             print(
-                f"  pass {repeat + 1}/{args.repeat} {mode}: {fmt_seconds(result['seconds'])}, "
+                f"  pass {repeat + 1}/{args.repeat} {mode}: {fmt_seconds(result['seconds'])} "
+                f"(this process's CPU {fmt_seconds(result['cpu'])}), "
                 f"{result['rows']:,} rows, peak RSS {result['rss_mib']:.0f} MiB"
                 + (f", heap peak {result['heap_mib']:.1f} MiB" if "heap_mib" in result else ""),
                 flush=True,
@@ -263,6 +266,7 @@ def main() -> None:
                 f"{rows / seconds:,.0f}" if seconds else "-",
                 fmt_seconds(per_100k),
                 fmt_ratio(seconds / base) if base else "-",
+                fmt_seconds(med(mode, "cpu")),
                 f"{med(mode, 'rss_mib'):.0f} MiB",
                 f"{size / (1024 * 1024):.1f} MiB" if size else "-",
             ]
@@ -290,12 +294,15 @@ def main() -> None:
             "rows/s",
             "per 100,000",
             "vs SELECT",
+            "CPU",
             "peak RSS",
             "file",
         ],
         table,
     )
-    print("peak RSS is each pass's own process (Django and the libraries load ~80-100 MiB).")
+    print("peak RSS is each pass's own process (Django and the libraries load ~80-100 MiB);")
+    print("CPU is that process's own time: the database's share is in the wall time only,")
+    print("and a wall time far above CPU + SELECT means the machine was busy with other work.")
     _common.print_summary(summaries)
     _common.write_summary(args.summary_json, summaries)
 

@@ -294,3 +294,30 @@ def test_enterprise_count_matches_the_rows(world: World) -> None:
     source = kind.source(world.personas.officer, {})
     assert source.count() == sum(len(b) for b in source.batches(1)) == len(world.suzhou)
     assert Enterprise.objects.in_scope_of(world.personas.officer).count() == len(world.suzhou)
+
+
+def test_the_xlsx_export_holds_the_same_rows_with_formula_like_text_as_plain_strings(
+    world: World,
+) -> None:
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    officer = world.personas.officer
+    as_csv = read_rows(run_export(officer, ENTERPRISES, framework="report-fw"))
+    job = run_export(officer, ENTERPRISES, "xlsx", framework="report-fw")
+    as_xlsx = read_rows(job)
+
+    def same(value: Any) -> Any:
+        """A cell comparable across formats: numbers as floats, text as is."""
+        text = _text(value).removeprefix("'")
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    assert [[same(v) for v in row] for row in as_xlsx] == [[same(v) for v in row] for row in as_csv]
+    sheet = load_workbook(Path(job.file.path)).worksheets[0]
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    hostile = next(cell for cell in names if cell.value == FORMULA_NAME)
+    assert hostile.data_type == "s" and hostile.quotePrefix
