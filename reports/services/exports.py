@@ -240,16 +240,16 @@ def _write(run: _Run, batch_size: int) -> None:
     with tempfile.TemporaryDirectory(prefix="gradient-export-") as tmp:
         path = Path(tmp) / f"export.{job.format}"
         writer = writer_for(job.format, path, sheet_title=str(kind.label))
-        if writer.max_rows is not None and total > writer.max_rows:
-            raise ValidationFailed(
-                _(
-                    "%(count)d rows do not fit in one Excel sheet (at most %(max)d); "
-                    "narrow the filters or choose CSV."
-                )
-                % {"count": total, "max": writer.max_rows}
-            )
         done = 0
         try:
+            if writer.max_rows is not None and total > writer.max_rows:
+                raise ValidationFailed(
+                    _(
+                        "%(count)d rows do not fit in one Excel sheet (at most %(max)d); "
+                        "narrow the filters or choose CSV."
+                    )
+                    % {"count": total, "max": writer.max_rows}
+                )
             writer.write_header(source.headers())
             for batch in source.batches(batch_size):
                 writer.write_rows(batch)
