@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
 .PHONY: run test bench setup sysdeps venv messages migrate lint format typecheck clean
 
@@ -22,7 +22,8 @@ bench: setup  ## Time the hot paths and write benchmarks/RESULTS.md (set DATABAS
 setup: sysdeps venv messages
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter; certificates need a CJK font;
-# compiling translations needs gettext. Installed where we have the rights to.
+# compiling translations needs gettext; the browser journeys drive Debian's chromium.
+# Installed where we have the rights to.
 sysdeps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from config.views import ApiDocsView
 
 api_v1 = [
     path("", include("enterprises.urls_api")),
@@ -17,7 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("enterprises.urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.urls_review")),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", include("reports.urls_plans")),
     path("", include("enterprises.urls_supply")),
     path("", include("reports.urls_supply")),
+    path("", include("enterprises.urls_audit")),
     path("", include("reports.urls_exports")),
 ]
 

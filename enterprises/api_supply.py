@@ -6,9 +6,10 @@ shows assessment results, so its view lives in reports.api_supply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,9 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services_supply as services
-from .access import enterprise_get_for, supplier_link_get_for, supplier_links_visible_to
+from .access import (
+    enterprise_get_for,
+    import_rejection_get_for,
+    supplier_link_get_for,
+    supplier_links_visible_to,
+)
 from .errors import ValidationFailed
-from .models import SupplierLink
+from .models import SupplierLink, User
 
 # ---- presenting ------------------------------------------------------------------------
 
@@ -119,7 +125,7 @@ class _SupplierLinkDecisionView(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         link = supplier_link_get_for(request.user, pk)
-        link = type(self).decide(link=link)
+        link = type(self).decide(link=link, actor=request.user)
         return Response(link_out(link))
 
 
@@ -166,6 +172,7 @@ class SupplierImportInput(serializers.Serializer):
 class SupplierImportRowProblemOut(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row number as a spreadsheet shows it")
     column = serializers.CharField()
+    value = serializers.CharField(help_text="The cell's value as read")
     problem = serializers.CharField()
 
 
@@ -175,6 +182,21 @@ class SupplierImportErrorOut(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField())
     )
     rows = SupplierImportRowProblemOut(many=True)
+    errors_sheet_url = serializers.CharField(
+        help_text="The same problems as an xlsx sheet; for the uploader only, for a day"
+    )
+
+
+def import_rejected(
+    request: Request, anchor: Any, exc: ValidationFailed, filename: str = ""
+) -> str:
+    """Record a rejected import for its uploader; the address of its errors sheet."""
+    rejection = services.supplier_import_rejection_record(
+        anchor=anchor, user=cast(User, request.user), error=exc, filename=filename
+    )
+    return reverse(
+        "api-anchor-suppliers-import-errors", kwargs={"pk": anchor.pk, "token": rejection.pk}
+    )
 
 
 class SupplierImportOut(serializers.Serializer):
@@ -204,9 +226,13 @@ class SupplierImportView(APIView):
                 errors={"file": [_("Choose an xlsx or CSV file.")]},
                 extra={"rows": []},
             )
-        links = services.supplier_import(
-            anchor=anchor, content=upload.read(), filename=upload.name or ""
-        )
+        try:
+            links = services.supplier_import(
+                anchor=anchor, content=upload.read(), filename=upload.name or ""
+            )
+        except ValidationFailed as exc:
+            exc.extra["errors_sheet_url"] = import_rejected(request, anchor, exc, upload.name or "")
+            raise
         body = {"created": len(links), "links": [invite_out(link) for link in links]}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -222,4 +248,23 @@ class SupplierImportTemplateView(APIView):
             services.supplier_import_template(), content_type=services.XLSX_CONTENT_TYPE
         )
         response["Content-Disposition"] = 'attachment; filename="suppliers-template.xlsx"'
+        return response
+
+
+class SupplierImportErrorsView(APIView):
+    @extend_schema(
+        operation_id="anchor_suppliers_import_errors",
+        description="A rejected import's problems (row, column, value, problem) as an xlsx "
+        "sheet with Chinese headers. Only for the person who uploaded the file, for "
+        "GRADIENT_IMPORT_ERRORS_TTL_HOURS (a day by default); 404 otherwise.",
+        responses={(200, services.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 403: None, 404: None},
+    )
+    def get(self, request: Request, pk: int, token: str) -> HttpResponse:
+        rejection = import_rejection_get_for(request.user, pk, token)
+        response = HttpResponse(
+            services.supplier_import_errors_sheet(rejection),
+            content_type=services.XLSX_CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = 'attachment; filename="supplier-import-problems.xlsx"'
+        response["Cache-Control"] = "private, no-store"
         return response

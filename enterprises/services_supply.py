@@ -6,9 +6,11 @@ accepts (and after a revoke) the anchor learns nothing but the link and its stat
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,8 +18,16 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .audit import REQUEST_USER, audit_record
 from .errors import Conflict, ValidationFailed
-from .models import Enterprise, SupplierLink
+from .models import (
+    AuditAction,
+    Enterprise,
+    ReminderPreference,
+    SupplierImportRejection,
+    SupplierLink,
+    User,
+)
 from .services import uscc_errors, uscc_normalise
 
 Status = SupplierLink.Status
@@ -27,6 +37,11 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "accept": ({Status.INVITED, Status.DECLINED}, Status.ACCEPTED),
     "decline": ({Status.INVITED}, Status.DECLINED),
     "revoke": ({Status.ACCEPTED}, Status.REVOKED),
+}
+AUDIT_ACTIONS: dict[str, AuditAction] = {
+    "accept": AuditAction.SUPPLIER_LINK_ACCEPTED,
+    "decline": AuditAction.SUPPLIER_LINK_DECLINED,
+    "revoke": AuditAction.SUPPLIER_LINK_REVOKED,
 }
 
 
@@ -146,7 +161,9 @@ def supplier_links_attach(*, enterprise: Enterprise) -> int:
 
 
 @transaction.atomic
-def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
+def _supplier_link_decide(
+    *, link: SupplierLink, decision: str, actor: User | None = None
+) -> SupplierLink:
     sources, target = TRANSITIONS[decision]
     locked = (
         SupplierLink.objects.select_for_update(of=("self",))
@@ -160,28 +177,45 @@ def _supplier_link_decide(*, link: SupplierLink, decision: str) -> SupplierLink:
             errors={"status": [_("Not allowed from the link's current status.")]},
             extra={"status": locked.status},
         )
+    previous = locked.status
     locked.status = target
     fields = ["status", "updated_at"]
     if target == Status.ACCEPTED:
         locked.consented_at = timezone.now()
         fields.append("consented_at")
     locked.save(update_fields=fields)
+    audit_record(
+        action=AUDIT_ACTIONS[decision],
+        actor=actor or REQUEST_USER,
+        target=locked,
+        enterprise=locked.supplier_id,
+        details={
+            "anchor_id": locked.anchor_id,
+            "anchor": locked.anchor.name,
+            "from": previous,
+            "to": target,
+        },
+    )
     return locked
 
 
-def supplier_link_accept(*, link: SupplierLink) -> SupplierLink:
+# Each decision is audited (supplier_link.accepted / .declined / .revoked) in its
+# transaction; `actor` is the supplier's admin (default: the request's signed-in user).
+
+
+def supplier_link_accept(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier consents to share its results with the anchor (from invited or declined)."""
-    return _supplier_link_decide(link=link, decision="accept")
+    return _supplier_link_decide(link=link, decision="accept", actor=actor)
 
 
-def supplier_link_decline(*, link: SupplierLink) -> SupplierLink:
+def supplier_link_decline(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier refuses an invitation."""
-    return _supplier_link_decide(link=link, decision="decline")
+    return _supplier_link_decide(link=link, decision="decline", actor=actor)
 
 
-def supplier_link_revoke(*, link: SupplierLink) -> SupplierLink:
+def supplier_link_revoke(*, link: SupplierLink, actor: User | None = None) -> SupplierLink:
     """The supplier withdraws its consent; the anchor stops seeing its results at once."""
-    return _supplier_link_decide(link=link, decision="revoke")
+    return _supplier_link_decide(link=link, decision="revoke", actor=actor)
 
 
 # ---- bulk import -------------------------------------------------------------------------
@@ -285,7 +319,9 @@ def supplier_import_problems(
     problems: list[dict[str, Any]] = []
 
     def problem(row: dict[str, Any], column: str, message: str) -> None:
-        problems.append({"row": row["row"], "column": column, "problem": str(message)})
+        problems.append(
+            {"row": row["row"], "column": column, "value": row[column], "problem": str(message)}
+        )
 
     codes = [row["uscc"] for row in rows if row["uscc"]]
     existing = set(
@@ -378,3 +414,168 @@ def supplier_import_template() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---- a rejected import's problems as a sheet ----------------------------------------------
+
+# The sheet's headers and column names are Chinese whatever the page language: the sheet
+# goes back to whoever fills in the (Chinese) template.
+ERRORS_SHEET_HEADERS = ["行号", "列", "原值", "问题"]
+ERRORS_SHEET_COLUMNS = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "contact_email": "联系邮箱",
+    "file": "文件",
+}
+# A spreadsheet treats a cell beginning with one of these as a formula (or, for the
+# controls, may after an edit): such text is written with a leading apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def import_errors_ttl() -> dt.timedelta:
+    return dt.timedelta(hours=int(getattr(settings, "GRADIENT_IMPORT_ERRORS_TTL_HOURS", 24)))
+
+
+@transaction.atomic
+def supplier_import_rejection_record(
+    *, anchor: Enterprise, user: User, error: ValidationFailed, filename: str = ""
+) -> SupplierImportRejection:
+    """Keep a rejected import's problems for `user` to download as a sheet.
+
+    Call after the import's own transaction has rolled back. Rows older than the
+    time to live are purged here, so the table stays small without a schedule.
+    """
+    SupplierImportRejection.objects.filter(
+        created_at__lt=timezone.now() - import_errors_ttl()
+    ).delete()
+    return SupplierImportRejection.objects.create(
+        anchor=anchor,
+        user=user,
+        filename=(filename or "")[:255],
+        file_errors=[str(message) for message in error.errors.get("file", [])],
+        problems=list(error.extra.get("rows") or []),
+    )
+
+
+def sheet_text(value: Any) -> Any:
+    """A value safe to write into a cell: numbers as they are; text with the characters
+    a workbook refuses removed and a leading apostrophe if it could start a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, int | float):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def supplier_import_errors_sheet(rejection: SupplierImportRejection) -> bytes:
+    """The rejection as an xlsx workbook: one row per problem (row, column, value, problem);
+    problems with the file as a whole come first, without a row number."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "导入问题"
+    sheet.append(ERRORS_SHEET_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for message in rejection.file_errors:
+        sheet.append(["", ERRORS_SHEET_COLUMNS["file"], "", sheet_text(message)])
+    for problem in rejection.problems:
+        column = str(problem.get("column", ""))
+        sheet.append(
+            [
+                sheet_text(problem.get("row")),
+                ERRORS_SHEET_COLUMNS.get(column, sheet_text(column)),
+                sheet_text(problem.get("value", "")),
+                sheet_text(problem.get("problem", "")),
+            ]
+        )
+    for column, width in zip("ABCD", (8, 20, 30, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---- reminder emails: opting out and back in ------------------------------------------------
+
+REMINDER_OPT_OUT_SALT = "gradient.supply-reminders.opt-out"
+
+
+def reminder_preference_of(uscc: str) -> ReminderPreference:
+    """The supplier's stored choice, or the default (reminders on, in Chinese) unsaved."""
+    found = ReminderPreference.objects.filter(supplier_uscc=uscc).first()
+    return found or ReminderPreference(supplier_uscc=uscc)
+
+
+def reminder_opt_out_token(uscc: str) -> str:
+    """A signed token naming the supplier, for the opt-out link of its reminder emails.
+
+    It does not expire: an old email's link must keep working. It grants nothing but
+    stopping reminders for that one code.
+    """
+    return signing.dumps({"uscc": uscc}, salt=REMINDER_OPT_OUT_SALT, compress=True)
+
+
+def reminder_opt_out_uscc(token: str) -> str | None:
+    """The supplier's code in a valid opt-out token, or None for a forged or broken one."""
+    try:
+        data = signing.loads(token, salt=REMINDER_OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+    uscc = data.get("uscc") if isinstance(data, dict) else None
+    return uscc if isinstance(uscc, str) and uscc else None
+
+
+def reminder_opt_out_url(uscc: str) -> str:
+    base = str(settings.GRADIENT_SITE_URL or "").rstrip("/")
+    return base + reverse("reminder-opt-out", kwargs={"token": reminder_opt_out_token(uscc)})
+
+
+def _preference_update(uscc: str, **fields: Any) -> ReminderPreference:
+    """Create or update the supplier's preference; a concurrent creator is waited for."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                preference, created = ReminderPreference.objects.select_for_update().get_or_create(
+                    supplier_uscc=uscc, defaults=fields
+                )
+                if not created:
+                    for name, value in fields.items():
+                        setattr(preference, name, value)
+                    preference.save(update_fields=[*fields, "updated_at"])
+                return preference
+        except IntegrityError:  # another request created it between our read and insert
+            continue
+    raise Conflict(_("The reminder settings changed meanwhile: try again."))
+
+
+def reminder_opt_out(*, uscc: str) -> ReminderPreference:
+    """Stop reminder emails to the supplier with `uscc` (idempotent: keeps the first time)."""
+    current = reminder_preference_of(uscc)
+    if current.pk is not None and current.opted_out_at is not None:
+        return current
+    return _preference_update(uscc, opted_out_at=timezone.now())
+
+
+def reminder_preference_set(
+    *, enterprise: Enterprise, enabled: bool, language: str
+) -> ReminderPreference:
+    """An administrator's choice: reminders on or off, and the language they come in."""
+    if language not in ReminderPreference.Language.values:
+        raise ValidationFailed(
+            _("The reminder settings cannot be saved."),
+            errors={"language": [_("Choose Chinese or English.")]},
+        )
+    current = reminder_preference_of(enterprise.uscc)
+    opted_out_at = None if enabled else (current.opted_out_at or timezone.now())
+    return _preference_update(enterprise.uscc, opted_out_at=opted_out_at, language=language)

@@ -21,4 +21,10 @@ urlpatterns = [
         views.supplier_request_revoke,
         name="supplier-request-revoke",
     ),
+    path("reminders/opt-out/<str:token>/", views.reminder_opt_out, name="reminder-opt-out"),
+    path(
+        "enterprises/<int:pk>/reminder-settings/",
+        views.supplier_reminder_settings,
+        name="supplier-reminder-settings",
+    ),
 ]

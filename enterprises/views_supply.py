@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services_supply as services
-from .access import supplier_link_get_for, supplier_links_visible_to
+from .access import enterprise_get_for, supplier_link_get_for, supplier_links_visible_to
 from .errors import Conflict, ValidationFailed
-from .models import Enterprise, Role, SupplierLink
+from .models import Enterprise, ReminderPreference, Role, SupplierLink
 
 PAGE_SIZE = 50
 
@@ -100,6 +101,7 @@ def _actions(link: SupplierLink) -> list[str]:
 
 
 @login_required
+@require_safe
 def supplier_requests(request: HttpRequest) -> HttpResponse:
     page = Paginator(supplier_requests_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -113,7 +115,7 @@ def _decide(
 ) -> HttpResponse:
     link = supplier_link_get_for(request.user, pk)  # 404 / 403 through the error middleware
     try:
-        decide(link=link)
+        decide(link=link, actor=request.user)
     except Conflict as exc:
         messages.error(request, str(exc.message))
     else:
@@ -151,4 +153,77 @@ def supplier_request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         services.supplier_link_revoke,
         _("You stopped sharing your results with %(anchor)s."),
+    )
+
+
+# ---- reminder emails: opt out without signing in, back in from the settings -----------------
+
+
+class ReminderSettingsForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=gettext_lazy("Send reminder emails"),
+        required=False,
+        help_text=gettext_lazy(
+            "At most one a week: unanswered requests from customers and approaching or "
+            "missed deadlines of their requirements."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the emails"),
+        choices=ReminderPreference.Language.choices,
+    )
+
+
+# Mail clients that honour List-Unsubscribe-Post (RFC 8058) POST to the link without a
+# CSRF token; the signed token is the authority, and it can only switch reminders off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The opt-out link of a reminder email: GET asks to confirm (so that a mail
+    scanner following links opts nobody out), POST opts out and confirms."""
+    uscc = services.reminder_opt_out_uscc(token)
+    if uscc is None:
+        return render(request, "supply/reminder_opt_out.html", {"invalid": True}, status=404)
+    preference = services.reminder_preference_of(uscc)
+    done = False
+    if request.method == "POST":
+        preference = services.reminder_opt_out(uscc=uscc)
+        done = True
+    return render(
+        request,
+        "supply/reminder_opt_out.html",
+        {
+            "uscc": uscc,
+            "done": done,
+            "already": not done and preference.opted_out_at is not None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_reminder_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise's reminder settings: on or off, and the language; administrators."""
+    enterprise = enterprise_get_for(request.user, pk, "manage")
+    preference = services.reminder_preference_of(enterprise.uscc)
+    initial = {"enabled": preference.opted_out_at is None, "language": preference.language}
+    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_preference_set(
+                enterprise=enterprise,
+                enabled=form.cleaned_data["enabled"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationFailed as exc:
+            for name, field_messages in exc.errors.items():
+                for message in field_messages:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("The reminder settings are saved."))
+            return redirect("supplier-reminder-settings", pk=enterprise.pk)
+    return render(
+        request,
+        "supply/reminder_settings.html",
+        {"enterprise": enterprise, "form": form, "preference": preference},
     )

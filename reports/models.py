@@ -168,6 +168,117 @@ class GeneratedFile(models.Model):
         return f"{self.kind}:{self.object_id} ({self.state})"
 
 
+class SupplyRequirement(models.Model):
+    """What an anchor firm asks of a group of its suppliers, by a deadline.
+
+    The group is every supplier (``all``), one tier (``tier``), or the suppliers the
+    anchor tagged (``tag``). A supplier meets it with a settled assessment of
+    ``framework`` whose attested level ranks at or above ``min_level_code`` and whose
+    dimension scores reach ``min_dimension_percents`` ({dimension key: percent of the
+    dimension's maximum}). ``reports/requirements.py`` evaluates it.
+    """
+
+    class Group(models.TextChoices):
+        ALL = "all", _("All suppliers")
+        TIER = "tier", _("One tier")
+        TAG = "tag", _("Suppliers with a tag")
+
+    anchor = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="supply_requirements"
+    )
+    group = models.CharField(_("group"), max_length=8, choices=Group.choices, default=Group.ALL)
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
+    tag = models.CharField(_("tag"), max_length=50, blank=True)
+    framework = models.ForeignKey(
+        "assessments.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    min_level_code = models.CharField(_("minimum level"), max_length=32)
+    min_dimension_percents = models.JSONField(
+        _("minimum dimension scores (percent)"), default=dict, blank=True
+    )
+    deadline = models.DateField(_("deadline"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["anchor_id", "deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(group="all", tier__isnull=True, tag="")
+                    | models.Q(group="tier", tier__isnull=False, tag="")
+                    | (models.Q(group="tag", tier__isnull=True) & ~models.Q(tag=""))
+                ),
+                name="supply_requirement_group_is_consistent",
+            ),
+        ]
+        indexes = [models.Index(fields=["anchor", "deadline"])]
+        verbose_name = _("supply requirement")
+        verbose_name_plural = _("supply requirements")
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id}: {self.framework_id} >= {self.min_level_code} by {self.deadline}"
+
+
+class SupplierReminder(models.Model):
+    """The one reminder email a supplier may get in one ISO week.
+
+    The row is the claim: the unique (supplier, week) constraint lets exactly one
+    beat run (or worker) insert it, and only the run that inserted it enqueues the send,
+    after its transaction commits. Sending then claims the row again with a
+    conditional update (pending or failed -> sending), so a doubled task sends once; a
+    failed send is recorded (``failed``, ``error``) and retried within the week up to
+    ``GRADIENT_REMINDER_MAX_ATTEMPTS`` times. The supplier is its USCC, so that a
+    supplier not registered yet (reminded at the invitation's contact email) counts too.
+    """
+
+    class Reason(models.TextChoices):
+        # In order of urgency: the most urgent reason of the week gives the subject.
+        DEADLINE_MISSED = "deadline_missed", _("A requirement's deadline has passed")
+        DEADLINE_NEAR = "deadline_near", _("A requirement's deadline is near")
+        INVITATION = "invitation", _("An invitation is unanswered")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be retried")
+        SKIPPED = "skipped", _("Not sent")
+
+    supplier_uscc = models.CharField(max_length=18)
+    iso_week = models.CharField(max_length=8, help_text="2026-W48")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # Every reason of the week, most urgent first (plain data the email is rendered from).
+    items = models.JSONField(default=list)
+    claim = models.UUIDField(db_index=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier_uscc", "iso_week"], name="one_supplier_reminder_a_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["iso_week", "state"])]
+        verbose_name = _("supplier reminder")
+        verbose_name_plural = _("supplier reminders")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_uscc} {self.iso_week} {self.reason} ({self.state})"
+
+
 class ExportJobQuerySet(models.QuerySet):
     def requested_by_user(self, user: object) -> ExportJobQuerySet:
         """The jobs `user` asked for, newest first; none for an anonymous visitor."""

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from reports.models import GeneratedFile
-from reports.services import exports, files, settle
+from reports.services import exports, files, reminders, settle
 from reports.services.renderers import RENDERERS
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
@@ -47,6 +47,23 @@ def sweep_unsettled() -> int:
     for assessment_id in pending:
         settle.assessment_settle(assessment_id=assessment_id)
     return len(pending)
+
+
+@shared_task(name="reports.supply_reminders", acks_late=True)
+def supply_reminders() -> int:
+    """Periodic (daily): claim this week's supplier reminders; their sending follows."""
+    return len(reminders.supplier_reminders_claim())
+
+
+@shared_task(name="reports.send_supplier_reminder", acks_late=True)
+def send_supplier_reminder(reminder_id: int) -> bool:
+    return reminders.supplier_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(name="reports.supply_reminders_retry", acks_late=True)
+def supply_reminders_retry() -> int:
+    """Periodic (hourly): resend this week's failed reminders and those whose task was lost."""
+    return reminders.supplier_reminders_retry()
 
 
 @shared_task(

@@ -7,6 +7,11 @@ from . import views_supply as views
 urlpatterns = [
     path("enterprises/<int:pk>/suppliers/", views.anchor_suppliers, name="anchor-suppliers"),
     path(
+        "enterprises/<int:pk>/suppliers/chain/",
+        views.anchor_supply_chain,
+        name="anchor-supply-chain",
+    ),
+    path(
         "enterprises/<int:pk>/suppliers/invite/",
         views.anchor_supplier_invite,
         name="anchor-supplier-invite",

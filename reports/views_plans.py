@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from assessments.access import assessment_get_for
 from assessments.models import Assessment
@@ -77,6 +78,7 @@ def _phases(data: dict[str, Any], errors: dict[str, Any]) -> list[dict[str, Any]
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assessment_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the plan. POST (editors and administrators): adopt or update one item."""
     assessment = assessment_get_for(request.user, pk, "view")

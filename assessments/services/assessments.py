@@ -22,8 +22,9 @@ from assessments.models import (
 from assessments.presenters import tr
 from assessments.selectors import compiled_framework
 from assessments.services.rescoring import stored_result
+from enterprises.audit import audit_record
 from enterprises.errors import Conflict, NotFound, ValidationFailed
-from enterprises.models import Enterprise, User
+from enterprises.models import AuditAction, Enterprise, User
 
 
 def _empty(value: Any) -> bool:
@@ -229,6 +230,8 @@ def assessment_review(
     - confirm: the self-assessed level, or a lower `confirmed_level` with a reason;
     - return: back to the enterprise with comments, which gets a new draft holding the
       same answers.
+
+    Each decision is audited as assessment.reviewed in the same transaction.
     """
     locked = Assessment.objects.select_for_update(of=("self",)).with_version().get(pk=assessment.pk)
     if locked.status != Assessment.Status.PENDING_REVIEW:
@@ -264,6 +267,7 @@ def assessment_review(
             comment=comment,
             user=reviewer,
         )
+        _audit_review(locked, reviewer, decision="confirm", level=target, comment=comment)
         events.assessment_settled(locked.pk)
         return locked
     if decision == "return":
@@ -294,9 +298,27 @@ def assessment_review(
                 for key, value in (locked.answers_snapshot or {}).items()
             ]
         )
+        _audit_review(locked, reviewer, decision="return", level=locked.level_code, comment=comment)
         return locked
     raise ValidationFailed(
         _("Unknown decision."), errors={"decision": [_("Choose confirm or return.")]}
+    )
+
+
+def _audit_review(
+    assessment: Assessment, reviewer: User, *, decision: str, level: str, comment: str
+) -> None:
+    audit_record(
+        action=AuditAction.ASSESSMENT_REVIEWED,
+        actor=reviewer,
+        target=assessment,
+        enterprise=assessment.enterprise_id,
+        details={
+            "decision": decision,
+            "self_assessed_level": assessment.level_code,
+            "level": level,
+            "comment": comment,
+        },
     )
 
 

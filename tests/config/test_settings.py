@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -77,3 +78,36 @@ def test_production_refuses_to_start_without_a_certificate_signing_key() -> None
     )
     assert result.returncode != 0
     assert "GRADIENT_CERTIFICATE_SIGNING_KEY" in result.stderr
+
+
+def test_production_sends_cookies_over_https_only_with_hsts_and_redirects() -> None:
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) "
+        "for k in ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'LANGUAGE_COOKIE_SECURE', "
+        "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
+        "'SESSION_COOKIE_AGE', 'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'DEBUG']}))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        script,
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "k" * 30 + "Q7#v" + "z" * 30,
+            "DJANGO_ALLOWED_HOSTS": "gradient.example.com",
+            "GRADIENT_CERTIFICATE_SIGNING_KEY": "A" * 43 + "=",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SESSION_COOKIE_AGE": 8 * 60 * 60,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+        "DEBUG": False,
+    }

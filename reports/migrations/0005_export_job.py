@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_generated_storage'),
+        ('reports', '0004_supplier_reminder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
