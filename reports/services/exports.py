@@ -25,7 +25,9 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from enterprises.audit import audit_record
 from enterprises.errors import Conflict, DomainError, ValidationFailed
+from enterprises.models import AuditAction
 from reports.exports import clean_filters, get_kind
 from reports.exports.writers import writer_for
 from reports.models import ExportJob
@@ -116,6 +118,17 @@ def export_job_request(
         params=clean,
         scope_description=export_kind.describe(user, clean),
         language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    audit_record(
+        action=AuditAction.EXPORT_REQUESTED,
+        actor=user,
+        target=job,
+        details={
+            "kind": job.kind,
+            "format": job.format,
+            "filters": job.params,
+            "scope": job.scope_description,
+        },
     )
     transaction.on_commit(partial(_enqueue, job.pk))
     return job

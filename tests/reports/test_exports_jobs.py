@@ -264,3 +264,15 @@ def test_the_sweep_requeues_lost_jobs_and_expires_old_files(world: World) -> Non
     assert old.state == ExportJob.State.EXPIRED and not old.file and not path.exists()
     assert lost.state == ExportJob.State.DONE
     assert fresh.state == ExportJob.State.QUEUED
+
+
+def test_every_export_request_is_in_the_audit_log(world: World) -> None:
+    from enterprises.models import AuditEvent
+
+    job = run_export(world.personas.officer, KIND, framework="report-fw", industry="C38")
+    event = AuditEvent.objects.get(action="export.requested")
+    assert event.actor == world.personas.officer
+    assert (event.target_type, event.target_id) == ("exportjob", str(job.pk))
+    assert event.details["kind"] == KIND and event.details["format"] == "csv"
+    assert event.details["filters"] == {"framework": "report-fw", "industry": "C38"}
+    assert event.details["scope"].startswith("地区：苏州市")

@@ -25,8 +25,9 @@ from enterprises.models import (
     User,
 )
 from enterprises.services_supply import reminder_opt_out_token, supplier_import_rejection_record
-from reports.models import Certificate, PlanItem
+from reports.models import Certificate, ExportJob, PlanItem
 from reports.services.certificates import certificate_issue
+from reports.services.exports import export_job_request, export_job_run
 from reports.services.plans import plan_item_adopt
 
 DRAFT_FRAMEWORK = "sme-digital-level-2024"
@@ -47,6 +48,7 @@ class Tenant:
     member: Membership
     link: SupplierLink  # a link in which this enterprise is the supplier
     rejection: SupplierImportRejection  # a bulk import its admin uploaded and saw rejected
+    export_job: ExportJob | None  # a finished export by the officer of this tenant's region
 
     def kwargs(self, name: str) -> dict[str, object]:
         """The URL arguments a route named `name` takes, pointing at this tenant."""
@@ -65,7 +67,12 @@ def _assess(
 
 
 def build_tenant(
-    enterprise: Enterprise, admin: User, *, anchor: Enterprise, accepted: bool
+    enterprise: Enterprise,
+    admin: User,
+    *,
+    anchor: Enterprise,
+    accepted: bool,
+    officer: User | None = None,
 ) -> Tenant:
     settled = _assess(enterprise, admin, {"q_net": "full", "q_mes": False})
     settled = assessment_submit(assessment=settled, user=admin, pledge=True)
@@ -101,6 +108,12 @@ def build_tenant(
         error=ValidationFailed("bad file", errors={"file": ["bad"]}),
         filename="suppliers.xlsx",
     )
+    export_job = None
+    if officer is not None:
+        export_job = export_job_request(
+            user=officer, kind="bureau.enterprises", format="csv", filters={}
+        )
+        export_job_run(job_id=export_job.pk)
     return Tenant(
         enterprise=enterprise,
         admin=admin,
@@ -113,6 +126,7 @@ def build_tenant(
         member=member,
         link=link,
         rejection=rejection,
+        export_job=export_job,
     )
 
 
@@ -138,5 +152,7 @@ ROUTE_KWARGS = {
     "serial": lambda t: {"serial": t.certificate.serial},
     "framework": lambda t: {"code": "test-fw"},
     "framework_version": lambda t: {"code": "test-fw", "version": "1"},
+    "export_job": lambda t: {"pk": t.export_job.pk if t.export_job else 0},
+    "export_kind": lambda t: {"kind": "bureau.enterprises"},
     "none": lambda t: {},
 }
