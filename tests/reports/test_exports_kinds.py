@@ -46,8 +46,8 @@ def _text(value: Any) -> str:
 def test_officers_of_two_regions_export_disjoint_enterprises(world: World) -> None:
     mine = read_rows(run_export(world.personas.officer, ENTERPRISES))
     theirs = read_rows(run_export(world.personas.other_officer, ENTERPRISES))
-    mine_ids = {int(v) for v in _column(mine, "企业ID")}
-    their_ids = {int(v) for v in _column(theirs, "企业ID")}
+    mine_ids = {int(v) for v in _column(mine, "企业编号")}
+    their_ids = {int(v) for v in _column(theirs, "企业编号")}
     assert mine_ids == {e.pk for e in world.suzhou}
     assert their_ids == {e.pk for e in world.wuxi}
     assert not mine_ids & their_ids
@@ -57,7 +57,7 @@ def test_another_regions_officer_exports_none_of_the_first_officers_assessments(
     world: World,
 ) -> None:
     theirs = read_rows(run_export(world.personas.other_officer, ASSESSMENTS, framework="report-fw"))
-    exported = {int(v) for v in _column(theirs, "企业ID")}
+    exported = {int(v) for v in _column(theirs, "企业编号")}
     assert exported == {e.pk for e in world.wuxi}
     assert not exported & {e.pk for e in world.suzhou + world.nanjing}
 
@@ -70,13 +70,13 @@ def test_a_cluster_scoped_officer_exports_only_enterprises_of_its_clusters(world
         cluster_codes=["new-power-equipment"],
     ).user
     rows = read_rows(run_export(officer, ENTERPRISES))
-    assert [int(v) for v in _column(rows, "企业ID")] == [world.suzhou[1].pk]
+    assert [int(v) for v in _column(rows, "企业编号")] == [world.suzhou[1].pk]
 
 
 def test_enterprise_rows_equal_a_reference_built_from_the_raw_rows(world: World) -> None:
     rows = read_rows(run_export(world.personas.officer, ENTERPRISES, framework="report-fw"))
     assert rows[0] == [
-        "企业ID",
+        "企业编号",
         "企业名称",
         "统一社会信用代码",
         "地区代码",
@@ -134,7 +134,7 @@ def test_assessment_rows_equal_a_reference_built_from_the_raw_rows(world: World)
     rows = read_rows(run_export(world.personas.officer, ASSESSMENTS, framework="report-fw"))
     keys = ["q_net", "q_mes", "q_data", "q_train", "q_scene"]
     assert rows[0][-len(keys) :] == keys
-    assert rows[0][:3] == ["评估编号", "企业ID", "企业名称"]
+    assert rows[0][:3] == ["评估编号", "企业编号", "企业名称"]
     counted = Assessment.objects.filter(
         enterprise__in=world.suzhou, status__in=["submitted", "pending_review", "confirmed"]
     ).order_by("pk")
@@ -157,11 +157,11 @@ def test_filters_narrow_the_rows(world: World) -> None:
     officer = world.personas.officer
     kunshan = world.suzhou[1]
     by_region = read_rows(run_export(officer, ENTERPRISES, region="320583"))
-    assert [int(v) for v in _column(by_region, "企业ID")] == [kunshan.pk]
+    assert [int(v) for v in _column(by_region, "企业编号")] == [kunshan.pk]
     by_cluster = read_rows(run_export(officer, ENTERPRISES, cluster="automobiles-parts"))
-    assert [int(v) for v in _column(by_cluster, "企业ID")] == [kunshan.pk]
+    assert [int(v) for v in _column(by_cluster, "企业编号")] == [kunshan.pk]
     by_industry = read_rows(run_export(officer, ASSESSMENTS, framework="report-fw", industry="C38"))
-    assert {int(v) for v in _column(by_industry, "企业ID")} == {kunshan.pk}
+    assert {int(v) for v in _column(by_industry, "企业编号")} == {kunshan.pk}
     by_date = read_rows(
         run_export(
             officer,
@@ -184,7 +184,7 @@ def test_the_date_filter_picks_the_latest_level_within_the_range(world: World) -
             date_to="2025-01-31",
         )
     )
-    ids, codes = _column(rows, "企业ID"), _column(rows, "报告测试框架：等级代码")
+    ids, codes = _column(rows, "企业编号"), _column(rows, "报告测试框架：等级代码")
     levels = dict(zip(ids, codes, strict=True))
     assert levels[str(world.personas.enterprise.pk)] == "L1"  # not the later L2
     assert levels[str(world.suzhou[1].pk)] == ""  # nothing submitted in January

@@ -91,7 +91,7 @@ def test_a_bad_request_form_shows_the_errors_beside_the_fields(world: World) -> 
     assert response.status_code == 400
     html = response.content.decode()
     assert "该字段是必填项。" in html  # the framework
-    assert "结束日期早于开始日期。" in html
+    assert "截止日期早于起始日期。" in html
     assert "导出未能申请" in html
     assert ExportJob.objects.count() == 0
 
