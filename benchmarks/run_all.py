@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--only bench_scoring] [--rescore-rows 2000]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/gradient_bench \\
-        python benchmarks/run_all.py --rescore-rows 100000
+        python benchmarks/run_all.py --rescore-rows 100000 --export-rows 100000
 
 Each script runs in its own process (one at a time, so they do not compete for the
 cores), prints its tables as usual, and hands its headline figures back through
@@ -38,6 +38,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--autosave-rounds", type=int, default=3)
     parser.add_argument("--supply-suppliers", type=int, default=5000)
     parser.add_argument("--supply-repeat", type=int, default=5)
+    parser.add_argument(
+        "--export-rows",
+        type=int,
+        default=2000,
+        help="bench_export skips unless the database holds at least this many assessments.",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args()
 
@@ -65,6 +71,7 @@ def default_arguments(args: argparse.Namespace) -> dict[str, list[str]]:
             "--rounds",
             str(args.autosave_rounds),
         ],
+        "bench_export": ["--rows", str(args.export_rows)],
     }
 
 

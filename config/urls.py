@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("reports.urls_api_plans")),
     path("", include("enterprises.urls_api_supply")),
     path("", include("reports.urls_api_supply")),
+    path("", include("reports.urls_api_exports")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("enterprises.urls_supply")),
     path("", include("reports.urls_supply")),
     path("", include("enterprises.urls_audit")),
+    path("", include("reports.urls_exports")),
 ]
 
 handler404 = "config.views.page_not_found"

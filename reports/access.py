@@ -12,7 +12,8 @@ from enterprises.access import membership_for
 from enterprises.errors import Forbidden, NotFound
 from enterprises.models import Enterprise, Role
 
-from .models import Certificate, SupplyRequirement
+from .exports import get_kind
+from .models import Certificate, ExportJob, SupplyRequirement
 
 
 def certificate_get_for(user: Any, serial: str, action: str = "revoke") -> Certificate:
@@ -57,3 +58,27 @@ def supply_requirement_get_for(user: Any, pk: Any, action: str = "view") -> Supp
     if action == "view" or membership.allows(Role.ADMIN):
         return requirement
     raise Forbidden(_("Only the enterprise's administrators may change its requirements."))
+
+
+def export_job_get_for(user: Any, pk: Any, action: str = "view") -> ExportJob:
+    """An export job its requester (or platform staff) may see; NotFound for anyone else.
+
+    `action="download"` also asks the kind whether the requester may still request it
+    (an officer who lost their scope keeps the record, not the data); staff may always.
+    """
+    not_found = NotFound(_("Export not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    job = ExportJob.objects.filter(pk=pk).first()
+    if job is None or (job.requested_by_id != user.pk and not user.is_staff):
+        raise not_found
+    if action == "download" and not user.is_staff:
+        kind = get_kind(job.kind)
+        if kind is None:
+            raise not_found
+        kind.authorise(user)
+    return job

@@ -277,3 +277,77 @@ class SupplierReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_uscc} {self.iso_week} {self.reason} ({self.state})"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def requested_by_user(self, user: object) -> ExportJobQuerySet:
+        """The jobs `user` asked for, newest first; none for an anonymous visitor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(requested_by=user).order_by("-created_at", "-id")
+
+    def in_flight(self) -> ExportJobQuerySet:
+        return self.filter(state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING))
+
+
+class ExportJob(models.Model):
+    """One requested export (a CSV or xlsx file of rows a registered kind produces).
+
+    The kind (reports/exports/) resolves the requester's scope and yields the rows; a
+    Celery task (`reports.run_export`) claims the job with a conditional UPDATE, streams
+    the rows to a temporary file batch by batch, updating `progress` after each batch,
+    and stores the file under a fixed name, so a rerun overwrites rather than adds.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (xlsx)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    # The validated filters, as JSON (dates as ISO strings).
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    # What the requester's scope and filters covered when they asked, in their words.
+    scope_description = models.TextField(_("scope"), blank=True)
+    # The requester's language: headers and labels are written in it.
+    language = models.CharField(max_length=16, default="zh-hans")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(
+        upload_to="exports/", blank=True, max_length=255, storage=generated_storage_callable
+    )
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # Each claim increments it; a run writes only while the count is still its own.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched after every batch: a running job whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["state", "created_at"]),
+        ]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.kind}.{self.format} ({self.state})"

@@ -247,6 +247,8 @@ GRADIENT_DEV_SIGNING_KEY_FILE = str(BASE_DIR / "var" / "certificate-signing-key.
 GRADIENT_CERTIFICATE_VALID_DAYS = env.get_int("GRADIENT_CERTIFICATE_VALID_DAYS", 730)
 # Peer comparisons and benchmarks need at least this many enterprises in a group.
 GRADIENT_BENCHMARK_MIN_GROUP = env.get_int("GRADIENT_BENCHMARK_MIN_GROUP", 5)
+# Export files are deleted this many days after they are made (the job stays listed).
+GRADIENT_EXPORT_RETENTION_DAYS = env.get_int("GRADIENT_EXPORT_RETENTION_DAYS", 7)
 
 # A rejected supplier import's problems stay downloadable (as a sheet) this long.
 GRADIENT_IMPORT_ERRORS_TTL_HOURS = env.get_int("GRADIENT_IMPORT_ERRORS_TTL_HOURS", 24)
@@ -273,5 +275,9 @@ CELERY_BEAT_SCHEDULE = {
     "supply-reminders-retry": {
         "task": "reports.supply_reminders_retry",
         "schedule": crontab(minute=15),
+    },
+    "sweep-exports": {
+        "task": "reports.sweep_exports",
+        "schedule": 300.0,
     },
 }

@@ -186,6 +186,7 @@ def pages(site: Site) -> Iterator[tuple[str, str, int]]:
     yield "assessor", f"/reviews/{site.pending.pk}/", 200
     yield "officer", "/dashboard/", 200
     yield "officer", "/audit/", 403
+    yield "officer", "/exports/", 200
     yield "platform_admin", "/audit/", 200
     yield "platform_admin", "/admin/", 200
     yield "platform_admin", "/admin/assessments/frameworkversion/", 200

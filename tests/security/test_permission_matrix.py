@@ -50,14 +50,21 @@ def test_every_route_has_an_entry_in_the_matrix() -> None:
 
 @pytest.fixture
 def world(personas, test_framework):
+    # Export jobs belong to people: the own one is the (Suzhou) officer's, the other one
+    # the other (Wuxi) officer's.
     own = build_tenant(
-        personas.enterprise, personas.admin, anchor=personas.anchor_enterprise, accepted=True
+        personas.enterprise,
+        personas.admin,
+        anchor=personas.anchor_enterprise,
+        accepted=True,
+        officer=personas.officer,
     )
     other = build_tenant(
         personas.outsider_enterprise,
         personas.outsider,
         anchor=personas.anchor_enterprise,
         accepted=False,
+        officer=personas.other_officer,
     )
     users = {"anonymous": None, **personas.all()}
     return {"own": own, "other": other}, users

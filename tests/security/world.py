@@ -28,8 +28,9 @@ from enterprises.models import (
     User,
 )
 from enterprises.services_supply import reminder_opt_out_token, supplier_import_rejection_record
-from reports.models import Certificate, PlanItem, SupplyRequirement
+from reports.models import Certificate, ExportJob, PlanItem, SupplyRequirement
 from reports.services.certificates import certificate_issue
+from reports.services.exports import export_job_request, export_job_run
 from reports.services.plans import plan_item_adopt
 from reports.services.requirements import supply_requirement_create
 from tests.factories import valid_uscc
@@ -54,6 +55,7 @@ class Tenant:
     rejection: SupplierImportRejection  # a bulk import its admin uploaded and saw rejected
     anchored: SupplierLink  # a link in which this enterprise is the anchor
     requirement: SupplyRequirement  # what this enterprise, as an anchor, requires
+    export_job: ExportJob | None  # a finished export by the officer of this tenant's region
 
     def url(self, name: str, target: str) -> str:
         """The URL of route `name` pointing at this tenant's `target` object."""
@@ -74,7 +76,12 @@ def _assess(
 
 
 def build_tenant(
-    enterprise: Enterprise, admin: User, *, anchor: Enterprise, accepted: bool
+    enterprise: Enterprise,
+    admin: User,
+    *,
+    anchor: Enterprise,
+    accepted: bool,
+    officer: User | None = None,
 ) -> Tenant:
     settled = _assess(enterprise, admin, {"q_net": "full", "q_mes": False})
     settled = assessment_submit(assessment=settled, user=admin, pledge=True)
@@ -122,6 +129,12 @@ def build_tenant(
         min_level="L1",
         deadline=timezone.localdate() + dt.timedelta(days=90),
     )
+    export_job = None
+    if officer is not None:
+        export_job = export_job_request(
+            user=officer, kind="bureau.enterprises", format="csv", filters={}
+        )
+        export_job_run(job_id=export_job.pk)
     return Tenant(
         enterprise=enterprise,
         admin=admin,
@@ -136,6 +149,7 @@ def build_tenant(
         rejection=rejection,
         anchored=anchored,
         requirement=requirement,
+        export_job=export_job,
     )
 
 
@@ -170,5 +184,7 @@ ROUTE_KWARGS = {
     "serial": lambda t: {"serial": t.certificate.serial},
     "framework": lambda t: {"code": "test-fw"},
     "framework_version": lambda t: {"code": "test-fw", "version": "1"},
+    "export_job": lambda t: {"pk": t.export_job.pk if t.export_job else 0},
+    "export_kind": lambda t: {"kind": "bureau.enterprises"},
     "none": lambda t: {},
 }
