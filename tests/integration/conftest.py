@@ -108,7 +108,7 @@ def _send_to(app: object, queue: str | None) -> None:
 
     conf = app.conf  # type: ignore[attr-defined]
     conf.task_default_queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
-    conf.task_always_eager = queue is None
+    conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER if queue is None else False
     amqp = app.amqp  # type: ignore[attr-defined]
     for cached in ("queues", "default_queue", "router"):
         amqp.__dict__.pop(cached, None)
