@@ -219,7 +219,12 @@ async def timed(step: Step) -> Outcome:
         if not isinstance(exc, httpx.HTTPError):
             raise
         status = 0
+        TRANSPORT_ERRORS[f"{exc.__class__.__name__}: {exc}"[:120]] += 1
     return Outcome(time.perf_counter() - start, status)
+
+
+# What failed without an HTTP status, to print with the results.
+TRANSPORT_ERRORS: Counter[str] = Counter()
 
 
 async def sign_in(client: Any, person: SimUser) -> int:
@@ -558,6 +563,8 @@ def report(
         f"question), {args.baseline_requests} GET /me/ each per round, {args.rounds} rounds; "
         f"then {args.paced_saves} saves each at one per {args.pace:g} s"
     )
+    for error, count in TRANSPORT_ERRORS.most_common():
+        print(f"transport error x{count}: {error}")
     verdicts = [
         ("errors == 0", errors == 0, str(errors)),
         ("lost answers == 0", check["lost"] == 0, str(check["lost"])),

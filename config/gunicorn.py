@@ -11,8 +11,11 @@ bind = [env.WEB_BIND]
 workers = env.WEB_CONCURRENCY
 worker_class = "gthread"
 threads = env.WEB_THREADS
-# Keep-alive between the proxy (or a client) and a worker; gthread honours it.
-keepalive = 5
+# Keep-alive between the proxy (or a client) and a worker; gthread honours it. Longer
+# than the proxy's idle timeout (60 s for nginx and most load balancers), so that the
+# proxy, not gunicorn, closes an idle connection: when gunicorn closes one while a
+# request is being sent on it, that request fails (seen under load with 5 s).
+keepalive = env.WEB_KEEPALIVE
 timeout = env.WEB_TIMEOUT
 graceful_timeout = 30
 # No periodic recycling of workers: a recycled worker closes its keep-alive connections,
