@@ -467,6 +467,7 @@ async def drive(args: argparse.Namespace, people: list[SimUser]) -> dict[str, An
         meter = ServerCPU(httpx.URL(args.url).port or 80)
         cpu: dict[str, list[float]] = {BASELINE: [], AUTOSAVE: []}
         client_cpu: dict[str, list[float]] = {BASELINE: [], AUTOSAVE: []}
+        web_cpu: dict[str, list[float]] = {BASELINE: [], AUTOSAVE: []}
         rates: dict[str, list[float]] = {BASELINE: [], AUTOSAVE: []}
         outcomes: dict[str, list[Outcome]] = {BASELINE: [], AUTOSAVE: []}
 
@@ -491,6 +492,8 @@ async def drive(args: argparse.Namespace, people: list[SimUser]) -> dict[str, An
                 if meter.available:
                     after = await asyncio.to_thread(meter.sample)
                     cpu[name].append(meter.spent(before, after) / len(found))
+                    web = {pid: after[pid] for pid in meter.web if pid in after}
+                    web_cpu[name].append(meter.spent(before, web) / len(found))
                 ok = sum(1 for o in found if 200 <= o.status < 300)
                 rates[name].append(ok / wall)
                 outcomes[name].extend(found)
@@ -516,6 +519,7 @@ async def drive(args: argparse.Namespace, people: list[SimUser]) -> dict[str, An
         "stats": {name: describe(found) for name, found in outcomes.items()},
         "cpu": {name: median(values) for name, values in cpu.items() if values},
         "client_cpu": {name: median(values) for name, values in client_cpu.items()},
+        "web_cpu": {name: median(values) for name, values in web_cpu.items() if values},
         "sign_in": describe(signed),
         "start": describe(started),
     }
@@ -590,9 +594,11 @@ def report(
         )
         for name, seconds in cpu.items():
             client = measured["client_cpu"][name]
+            web = measured["web_cpu"][name]
             print(
-                f"  {name}: {fmt_seconds(seconds)}, i.e. at most {cores / seconds:.0f} req/s "
-                f"on {cores} idle cores (this client spent {fmt_seconds(client)} per request)"
+                f"  {name}: {fmt_seconds(seconds)} (web {fmt_seconds(web)}, PostgreSQL "
+                f"{fmt_seconds(seconds - web)}), i.e. at most {cores / seconds:.0f} req/s on "
+                f"{cores} idle cores; this client spent {fmt_seconds(client)} per request"
             )
         if len(cpu) == 2:
             print(f"  autosave/baseline by CPU cost: {cpu[BASELINE] / cpu[AUTOSAVE]:.2f}")
