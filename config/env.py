@@ -85,7 +85,7 @@ HSTS_SECONDS = get_int("DJANGO_HSTS_SECONDS", 31536000)
 
 # Process sizes (config/gunicorn.py, Celery workers). Scale out by running more of
 # the same processes on more hosts; these size each process.
-WEB_BIND = get("GRADIENT_WEB_BIND", f"127.0.0.1:{get('PORT', '8000')}")
+WEB_BIND = get("GRADIENT_WEB_BIND") or f"127.0.0.1:{get('PORT', '8000')}"
 WEB_CONCURRENCY = get_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
 WEB_THREADS = get_int("GRADIENT_WEB_THREADS", 4)
 WEB_TIMEOUT = get_int("GRADIENT_WEB_TIMEOUT", 30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -101,6 +102,6 @@ def generated_files_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int
                 state=GeneratedFile.State.QUEUED, progress=0, updated_at=timezone.now()
             )
             if claimed:
-                transaction.on_commit(lambda file_id=file_id: _enqueue(file_id))
+                transaction.on_commit(partial(_enqueue, file_id))
                 requeued += claimed
     return requeued
