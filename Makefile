@@ -6,12 +6,15 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
-.PHONY: run test bench setup sysdeps venv messages migrate lint format typecheck clean
+.PHONY: run serve test bench setup sysdeps venv messages migrate lint format typecheck clean
 
 run: setup migrate  ## Serve the site with demo data on http://127.0.0.1:8000
 	$(PY) manage.py seed_demo
 	@echo "Gradient is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: setup  ## Run the production topology (gunicorn, 2 Celery workers, beat) on PostgreSQL + Redis
+	bin/serve
 
 test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set)
 	$(PY) -m pytest

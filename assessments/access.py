@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from enterprises.access import membership_for
 from enterprises.errors import Forbidden, NotFound
-from enterprises.models import Enterprise, Role, SupplierLink
+from enterprises.models import Enterprise, Membership, Role, SupplierLink
 
 from .models import Assessment, AssessmentShare, Evidence
 
@@ -53,12 +52,20 @@ def assessment_get_for(user: Any, pk: Any, action: AssessmentAction = "view") ->
         raise not_found from None
     if not getattr(user, "is_authenticated", False):
         raise not_found
+    # The caller's role in the assessment's enterprise comes with the assessment, in one
+    # query: this runs on every autosave, where each round trip counts.
+    own_role = Membership.objects.filter(user=user, enterprise=OuterRef("enterprise_id"))
     assessment = (
-        Assessment.objects.with_version().select_related("enterprise").filter(pk=pk).first()
+        Assessment.objects.with_version()
+        .select_related("enterprise")
+        .annotate(caller_role=Subquery(own_role.values("role")[:1]))
+        .filter(pk=pk)
+        .first()
     )
     if assessment is None:
         raise not_found
-    membership = membership_for(user, assessment.enterprise_id)
+    role = assessment.caller_role  # type: ignore[attr-defined]
+    membership = None if role is None else Membership(user=user, role=role)
     if membership is not None:
         if action in ("view", "shares"):
             return assessment

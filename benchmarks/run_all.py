@@ -33,7 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scoring-runs", type=int, default=3000)
     parser.add_argument("--rescore-rows", type=int, default=2000)
     parser.add_argument("--rescore-repeat", type=int, default=3)
-    parser.add_argument("--autosave-users", type=int, default=8)
+    parser.add_argument("--autosave-users", type=int, default=50)
     parser.add_argument("--autosave-requests", type=int, default=60)
     parser.add_argument("--autosave-rounds", type=int, default=3)
     parser.add_argument("--supply-suppliers", type=int, default=5000)
@@ -66,7 +66,7 @@ def default_arguments(args: argparse.Namespace) -> dict[str, list[str]]:
         "bench_autosave": [
             "--users",
             str(args.autosave_users),
-            "--requests",
+            "--baseline-requests",
             str(args.autosave_requests),
             "--rounds",
             str(args.autosave_rounds),

@@ -81,6 +81,26 @@ def _lock_draft(assessment_id: int) -> Assessment:
     return assessment
 
 
+def _lock_draft_for_answer(assessment: Assessment) -> tuple[Assessment, bool]:
+    """Lock the draft for an answer write and mark it edited; call inside a transaction.
+
+    The hot path of autosave: one UPDATE both takes the row lock (a submission's
+    SELECT ... FOR UPDATE waits for it, and it for the submission) and re-checks,
+    under that lock, that the assessment is still a draft on the framework version the
+    caller loaded, so that version's definition is the one to validate against. When
+    either changed meanwhile, the full lock reloads the row (and raises Conflict for a
+    draft no longer open). Returns the locked assessment and whether it was touched.
+    """
+    touched = Assessment.objects.filter(
+        pk=assessment.pk,
+        status=Assessment.Status.DRAFT,
+        framework_version_id=assessment.framework_version_id,
+    ).update(updated_at=timezone.now())
+    if touched:
+        return assessment, True
+    return _lock_draft(assessment.pk), False
+
+
 @dataclass(frozen=True)
 class SavedAnswer:
     question_key: str
@@ -99,7 +119,7 @@ def answer_save(
     value raises ValidationFailed; a submitted assessment raises Conflict. Every write
     is kept as an AnswerRevision.
     """
-    locked = _lock_draft(assessment.pk)
+    locked, touched = _lock_draft_for_answer(assessment)
     framework = compiled_framework(locked.framework_version)
     if question_key not in framework.questions:
         raise NotFound(_("This framework has no such question."))
@@ -142,7 +162,8 @@ def answer_save(
         new_value=value,
         user=user,
     )
-    Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    if not touched:
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return SavedAnswer(question_key=question_key, value=value, revision=new_revision)
 
 

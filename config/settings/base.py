@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -77,7 +78,9 @@ TEMPLATES = [
 
 if env.DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            env.DATABASE_URL, conn_max_age=env.DB_CONN_MAX_AGE, conn_health_checks=True
+        )
     }
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -177,6 +180,32 @@ STATIC_ROOT = env.STATIC_ROOT
 # only through views that check access.
 MEDIA_ROOT = env.MEDIA_ROOT
 MEDIA_URL = "/media/"
+# Every web and worker host must see the same media: MEDIA_ROOT on a shared filesystem
+# (NFS, CephFS...) or, when a bucket is named, an S3-compatible object store.
+if env.MEDIA_S3_BUCKET:
+    _media_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.MEDIA_S3_BUCKET,
+            "endpoint_url": env.MEDIA_S3_ENDPOINT_URL,
+            "region_name": env.MEDIA_S3_REGION,
+            "access_key": env.MEDIA_S3_ACCESS_KEY_ID,
+            "secret_key": env.MEDIA_S3_SECRET_ACCESS_KEY,
+            "location": env.MEDIA_S3_PREFIX,
+            "addressing_style": env.MEDIA_S3_ADDRESSING_STYLE,
+            # Private objects; downloads go through the views that check access.
+            "default_acl": "private",
+            "querystring_auth": True,
+            # A generated file keeps its fixed name when re-rendered (reports/storage.py).
+            "file_overwrite": True,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,13 +236,35 @@ SPECTACULAR_SETTINGS = {
 GRADIENT_BROKER_CONFIGURED = env.CELERY_BROKER_URL is not None
 CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
+CELERY_TASK_DEFAULT_QUEUE = env.CELERY_QUEUE
 CELERY_TASK_ALWAYS_EAGER = not GRADIENT_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when it was received: a worker killed
+# mid-task (OOM, deploy, lost host) leaves the message to be delivered again, which is
+# safe because every task is idempotent (reports/tasks.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message reserved per worker process at a time: a long PDF never holds back the
+# short tasks queued behind it while another process idles.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.CELERY_WORKER_CONCURRENCY
+# WeasyPrint's caches grow: recycle a worker process now and then.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# Default limits; each task sets tighter ones.
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
+# Redis redelivers an unacknowledged message after this many seconds: longer than any
+# task may run (the hard limit) and any retry countdown, so a slow task is never run
+# twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Losing the broker connection cancels running tasks (their messages come back anyway
+# with acks_late) instead of finishing them and being unable to acknowledge.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Results (ids of issued certificates, counts) are kept a day in the result backend;
+# progress that pages show lives in the database (GeneratedFile), which every web
+# process reads.
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -278,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-exports": {
         "task": "reports.sweep_exports",
+        "schedule": 300.0,
+    },
+    "requeue-stale-generated-files": {
+        "task": "reports.requeue_stale_files",
         "schedule": 300.0,
     },
 }
