@@ -121,3 +121,35 @@ def test_a_worker_killed_mid_render_leaves_the_job_to_run_again_into_one_file(
     assert personas.enterprise.name in pdf_text(row).replace("\n", "")
     assert Certificate.objects.filter(assessment=draft).count() == 1
     assert GeneratedFile.objects.filter(kind="report_pdf", object_id=draft.pk).count() == 1
+
+
+def test_an_officers_export_is_written_by_the_worker_with_its_progress(
+    celery_worker, reference_loaded, personas: Personas, draft: Assessment
+) -> None:
+    """An export requested as the page requests it (enqueued on commit) is claimed, run
+    and written by the worker; the web process then reads state, progress and file."""
+    from django.db import transaction
+
+    from reports.models import ExportJob
+    from reports.services.exports import export_job_request
+
+    submitted(personas, draft)
+    with transaction.atomic():
+        job = export_job_request(
+            user=personas.officer, kind="bureau.enterprises", format="csv", filters={}
+        )
+    assert job.state == ExportJob.State.QUEUED  # nothing ran in this process
+
+    def done() -> ExportJob | None:
+        row = ExportJob.objects.get(pk=job.pk)
+        if row.state == ExportJob.State.FAILED:
+            pytest.fail(f"the worker failed the export: {row.error}")
+        return row if row.state == ExportJob.State.DONE else None
+
+    row = celery_worker.wait_for(done)
+    assert isinstance(row, ExportJob)
+    assert row.progress == 100 and row.rows_done == row.rows_total >= 1
+    with row.file.open("rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    assert personas.enterprise.name in text
+    assert personas.outsider_enterprise.name not in text  # Nanjing is outside Suzhou's scope
