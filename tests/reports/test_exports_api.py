@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from enterprises.models import Enterprise
 from reports.models import ExportJob
 from tests.conftest import api_as
 from tests.reports.export_helpers import World, run_export, world
@@ -219,6 +220,12 @@ def test_the_kinds_list_offers_officers_the_bureau_kinds_with_their_filters(
         regions = {c["value"] for c in filters["region"]["choices"]}
         inside, outside = ("320583", "320205")[:: 1 if persona == "officer" else -1]
         assert inside in regions and outside not in regions
+    elif persona in ("admin", "editor", "viewer", "outsider", "anchor"):
+        # Members of an enterprise may export its suppliers, choosing among their own.
+        assert set(kinds) == {"anchor.suppliers"}
+        (anchor_filter,) = kinds["anchor.suppliers"]["filters"]
+        mine = {str(e.pk) for e in Enterprise.objects.of_member(world.personas.all()[persona])}
+        assert {c["value"] for c in anchor_filter["choices"]} == mine
     else:
         assert kinds == {}
 
