@@ -54,6 +54,10 @@ def test_the_exports_page_offers_forms_to_officers_and_an_empty_list_to_others(
         assert 'action="/exports/new/bureau.assessments/"' in html
         assert "申请导出" in html
         assert "django_htmx/htmx-2.min.js" in html
+    elif persona in ("admin", "editor", "viewer", "outsider", "anchor"):
+        # Enterprise members may export their own suppliers, nothing of the bureaus'.
+        assert 'action="/exports/new/anchor.suppliers/"' in html
+        assert "bureau.assessments" not in html
     else:
         assert "申请导出" not in html
         assert "数据导出面向主管部门工作人员" in html
