@@ -4,14 +4,17 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
-.PHONY: run test bench setup sysdeps venv messages migrate lint format typecheck clean
+.PHONY: run serve test bench setup sysdeps venv messages migrate lint format typecheck clean
 
 run: setup migrate  ## Serve the site with demo data on http://127.0.0.1:8000
 	$(PY) manage.py seed_demo
 	@echo "Gradient is serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: setup  ## Run the production topology (gunicorn, 2 Celery workers, beat) on PostgreSQL + Redis
+	bin/serve
 
 test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set)
 	$(PY) -m pytest
@@ -19,10 +22,15 @@ test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CE
 bench: setup  ## Time the hot paths and write benchmarks/RESULTS.md (set DATABASE_URL for PostgreSQL)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
+.PHONY: bench-db
+bench-db: setup  ## Build the synthetic 50,000-firm population the analytics benchmarks use (set DATABASE_URL)
+	$(PY) benchmarks/build_synthetic_db.py $(BENCH_DB_ARGS)
+
 setup: sysdeps venv messages
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter; certificates need a CJK font;
-# compiling translations needs gettext. Installed where we have the rights to.
+# compiling translations needs gettext; the browser journeys drive Debian's chromium.
+# Installed where we have the rights to.
 sysdeps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

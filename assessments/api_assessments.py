@@ -310,11 +310,16 @@ class EvidenceDownloadView(APIView):
     @extend_schema(responses={200: OpenApiResponse(description="The file, as an attachment")})
     def get(self, request: Request, pk: int) -> FileResponse:
         evidence = evidence_get_for(request.user, pk, "view")
+        # Only the types an upload may have are named; anything else (a row from before
+        # today's checks, or written by hand) goes out as opaque bytes, never as markup.
+        content_type = evidence.content_type
+        if content_type not in evidence_services.ALLOWED_TYPES:
+            content_type = "application/octet-stream"
         response = FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,
             filename=evidence.original_name,
-            content_type=evidence.content_type,
+            content_type=content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -336,3 +336,36 @@ class SettledResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}:{self.framework_id} {self.level_code or '-'}"
+
+
+class AssessmentShare(models.Model):
+    """A supplier's explicit consent to let one anchor firm read one settled assessment's
+    raw answers and evidence.
+
+    Consent to the link (SupplierLink) covers levels, scores and plan progress only;
+    answers and evidence need this second, per-assessment consent. A share counts only
+    while the link is accepted and was made during the current acceptance
+    (``created_at`` not before the link's ``consented_at``): revoking the link hides
+    every share at once, and accepting again does not bring old shares back.
+    assessments.access decides; assessments.services.shares writes.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="shares")
+    link = models.ForeignKey(
+        "enterprises.SupplierLink", on_delete=models.CASCADE, related_name="assessment_shares"
+    )
+    shared_by = models.ForeignKey(
+        "enterprises.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("shared at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "link"], name="uniq_assessment_share"),
+        ]
+        verbose_name = _("shared assessment")
+        verbose_name_plural = _("shared assessments")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} -> link {self.link_id}"

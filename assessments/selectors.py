@@ -102,3 +102,66 @@ def framework_labels(codes: Any) -> dict[str, tuple[str, dict[str, str]]]:
             {level.code: tr(level.name) for level in framework.levels},
         )
     return labels
+
+
+def assessment_share_rows(assessment: Any) -> list[dict[str, Any]]:
+    """Every customer (anchor firm) of the assessment's enterprise, with whether this
+    assessment is shared with it now and whether it can be (the link is accepted).
+    Two queries, whatever the number of customers."""
+    from enterprises.models import SupplierLink
+
+    from .models import AssessmentShare
+
+    links = (
+        SupplierLink.objects.filter(supplier_id=assessment.enterprise_id)
+        .select_related("anchor")
+        .order_by("anchor__name", "id")
+    )
+    shares = {s.link_id: s for s in AssessmentShare.objects.filter(assessment=assessment)}
+    rows = []
+    for link in links:
+        share = shares.get(link.pk)
+        accepted = link.status == SupplierLink.Status.ACCEPTED
+        active = (
+            share is not None
+            and accepted
+            and (link.consented_at is None or share.created_at >= link.consented_at)
+        )
+        rows.append(
+            {
+                "link": link,
+                "anchor": link.anchor,
+                "status": link.status,
+                "status_display": link.get_status_display(),
+                "accepted": accepted,
+                "shared": active,
+                "shared_at": share.created_at if active and share else None,
+            }
+        )
+    return rows
+
+
+def shared_assessments_for(anchor: Any) -> Any:
+    """The shares that count for `anchor` (see assessments.access.active_shares), newest
+    first, with the assessment, its framework and the supplier joined: one query per
+    page."""
+    from .access import active_shares
+
+    return (
+        active_shares()
+        .filter(link__anchor=anchor)
+        .select_related(
+            "link",
+            "link__supplier",
+            "assessment",
+            "assessment__framework",
+            "assessment__framework_version",
+        )
+        .defer(
+            "assessment__framework_version__definition",
+            "assessment__framework_version__source",
+            "assessment__answers_snapshot",
+            "assessment__result",
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_shares
 
 urlpatterns = [
     path(
@@ -26,5 +26,23 @@ urlpatterns = [
         "assessments/<int:pk>/evidence/<int:evidence_pk>/delete/",
         views.evidence_delete,
         name="assessment-evidence-delete",
+    ),
+    path(
+        "assessments/<int:pk>/sharing/", views_shares.assessment_sharing, name="assessment-sharing"
+    ),
+    path(
+        "assessments/<int:pk>/sharing/<int:link_pk>/share/",
+        views_shares.assessment_share,
+        name="assessment-share",
+    ),
+    path(
+        "assessments/<int:pk>/sharing/<int:link_pk>/unshare/",
+        views_shares.assessment_unshare,
+        name="assessment-unshare",
+    ),
+    path(
+        "enterprises/<int:pk>/suppliers/shared/",
+        views_shares.anchor_shared_assessments,
+        name="anchor-shared-assessments",
     ),
 ]

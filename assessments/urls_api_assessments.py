@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api_assessments as api
+from . import api_shares
 
 urlpatterns = [
     path("assessments/", api.AssessmentListView.as_view(), name="api-assessments"),
@@ -35,4 +36,19 @@ urlpatterns = [
         name="api-evidence-download",
     ),
     path("evidence/<int:pk>/", api.EvidenceDetailView.as_view(), name="api-evidence"),
+    path(
+        "assessments/<int:pk>/shares/",
+        api_shares.AssessmentSharesView.as_view(),
+        name="api-assessment-shares",
+    ),
+    path(
+        "assessments/<int:pk>/shares/<int:link>/",
+        api_shares.AssessmentShareDetailView.as_view(),
+        name="api-assessment-share",
+    ),
+    path(
+        "enterprises/<int:pk>/shared-assessments/",
+        api_shares.AnchorSharedAssessmentsView.as_view(),
+        name="api-anchor-shared-assessments",
+    ),
 ]

@@ -30,6 +30,7 @@ from .presenters import framework_full, lang, tr
 from .selectors import assessment_progress, compiled_framework
 from .services import assessments as services
 from .services import evidence as evidence_services
+from .services.shares import SHAREABLE_STATUSES
 
 QUESTION_KEY = re.compile(r"^[a-z0-9_]+$")
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
@@ -447,6 +448,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
             "readonly": not can_edit,
             "is_draft": is_draft,
             "is_member": membership is not None,
+            "shareable": assessment.status in SHAREABLE_STATUSES,
             "level": _level_display(assessment, framework),
             "result_url": _result_url(assessment.pk),
             "latest_version": latest_version,

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from enterprises.errors import ValidationFailed
 
@@ -22,6 +22,7 @@ from .services.assessments import assessment_review
 
 
 @login_required
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(review_queue_for(request.user), 25).get_page(request.GET.get("page"))
     for assessment in page.object_list:

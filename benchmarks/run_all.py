@@ -3,7 +3,7 @@
     python benchmarks/run_all.py [--only bench_scoring] [--rescore-rows 2000]
     python benchmarks/run_all.py --only bench_analytics  # on a generated province
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/gradient_bench \\
-        python benchmarks/run_all.py --rescore-rows 100000
+        python benchmarks/run_all.py --rescore-rows 100000 --export-rows 100000
 
 Each script runs in its own process (one at a time, so they do not compete for the
 cores), prints its tables as usual, and hands its headline figures back through
@@ -34,10 +34,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scoring-runs", type=int, default=3000)
     parser.add_argument("--rescore-rows", type=int, default=2000)
     parser.add_argument("--rescore-repeat", type=int, default=3)
-    parser.add_argument("--autosave-users", type=int, default=8)
+    parser.add_argument("--autosave-users", type=int, default=50)
     parser.add_argument("--autosave-requests", type=int, default=60)
     parser.add_argument("--autosave-rounds", type=int, default=3)
     parser.add_argument("--analytics-runs", type=int, default=15)
+    parser.add_argument("--supply-suppliers", type=int, default=5000)
+    parser.add_argument("--supply-repeat", type=int, default=5)
+    parser.add_argument(
+        "--export-rows",
+        type=int,
+        default=2000,
+        help="bench_export skips unless the database holds at least this many assessments.",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args()
 
@@ -52,14 +60,21 @@ def default_arguments(args: argparse.Namespace) -> dict[str, list[str]]:
             str(args.rescore_repeat),
         ],
         "bench_analytics": ["--runs", str(args.analytics_runs)],
+        "bench_supply": [
+            "--suppliers",
+            str(args.supply_suppliers),
+            "--repeat",
+            str(args.supply_repeat),
+        ],
         "bench_autosave": [
             "--users",
             str(args.autosave_users),
-            "--requests",
+            "--baseline-requests",
             str(args.autosave_requests),
             "--rounds",
             str(args.autosave_rounds),
         ],
+        "bench_export": ["--rows", str(args.export_rows)],
     }
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from config.views import ApiDocsView
 
 api_v1 = [
     path("", include("enterprises.urls_api")),
@@ -10,6 +12,7 @@ api_v1 = [
     path("", include("enterprises.urls_api_supply")),
     path("", include("reports.urls_api_supply")),
     path("", include("reports.urls_api_analytics")),
+    path("", include("reports.urls_api_exports")),
 ]
 
 urlpatterns = [
@@ -17,7 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("enterprises.urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.urls_review")),
@@ -27,6 +30,8 @@ urlpatterns = [
     path("", include("enterprises.urls_supply")),
     path("", include("reports.urls_supply")),
     path("", include("reports.urls_analytics")),
+    path("", include("enterprises.urls_audit")),
+    path("", include("reports.urls_exports")),
 ]
 
 handler404 = "config.views.page_not_found"

@@ -8,10 +8,19 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import Forbidden, NotFound
-from .models import ROLE_RANK, Enterprise, Membership, Role, SupplierLink
+from .models import (
+    ROLE_RANK,
+    AuditEvent,
+    Enterprise,
+    Membership,
+    Role,
+    SupplierImportRejection,
+    SupplierLink,
+)
 
 EnterpriseAction = Literal["view", "view_members", "edit", "manage"]
 
@@ -109,4 +118,63 @@ def supplier_link_get_for(user: Any, pk: Any) -> SupplierLink:
             raise Forbidden(_("Only the supplier's administrators may decide on this link."))
     if membership_for(user, link.anchor_id) is not None:
         raise Forbidden(_("Only the supplier's administrators may decide on this link."))
+    raise not_found
+
+
+def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
+    """The audit log, readable by platform staff only.
+
+    Raises NotFound for anyone signed out and Forbidden for anyone else signed in.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("Not found."))
+    if not user.is_staff:
+        raise Forbidden(_("Only platform staff may read the audit log."))
+    return AuditEvent.objects.all()
+
+
+def import_rejection_get_for(user: Any, anchor_pk: Any, token: Any) -> SupplierImportRejection:
+    """A rejected import's problems, for the person who uploaded the file only.
+
+    The anchor's other administrators, an expired token and anyone else get NotFound;
+    a member whose role is too low gets Forbidden (as for the import itself).
+    """
+    from .services_supply import import_errors_ttl
+
+    anchor = enterprise_get_for(user, anchor_pk, "manage")
+    rejection = SupplierImportRejection.objects.filter(
+        pk=token,
+        anchor=anchor,
+        user=user,
+        created_at__gte=timezone.now() - import_errors_ttl(),
+    ).first()
+    if rejection is None:
+        raise NotFound(_("These import problems are no longer available: upload the file again."))
+    return rejection
+
+
+def anchor_link_get_for(user: Any, pk: Any, action: EnterpriseAction = "manage") -> SupplierLink:
+    """The link ``pk`` if ``user`` may ``action`` it from the anchor's side: the anchor's
+    members view ("view_members") and its administrators label it ("manage").
+
+    The supplier's members get Forbidden (they know the link; it is not theirs to
+    label); anyone else NotFound.
+    """
+    not_found = NotFound(_("Supplier link not found."))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found from None
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    link = SupplierLink.objects.select_related("anchor", "supplier").filter(pk=pk).first()
+    if link is None:
+        raise not_found
+    membership = membership_for(user, link.anchor_id)
+    if membership is not None:
+        if membership.allows(ACTION_ROLE[action]):
+            return link
+        raise Forbidden(_("Only the enterprise's administrators may change its supplier links."))
+    if link.supplier_id is not None and membership_for(user, link.supplier_id) is not None:
+        raise Forbidden(_("Only the customer's administrators may change this link."))
     raise not_found

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -18,7 +19,7 @@ from . import serializers as s
 from . import services
 from .access import enterprise_get_for, membership_get_for
 from .errors import ValidationFailed
-from .models import Cluster, Industry, Membership, Region
+from .models import Cluster, Industry, Membership, Region, User
 
 
 class RegisterView(APIView):
@@ -98,6 +99,7 @@ class TokenView(APIView):
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
+            actor=cast(User, request.user),
         )
         if user is None or not user.is_active:
             raise ValidationFailed(
@@ -105,6 +107,9 @@ class TokenView(APIView):
                 errors={"non_field_errors": [_("Wrong username or password.")]},
             )
         token, _created = Token.objects.get_or_create(user=user)
+        # Obtaining a token is a sign-in: Django's signal clears the failed-attempt count
+        # (django-axes), records it in the audit log and stamps last_login.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response({"token": token.key})
 
 
@@ -174,6 +179,7 @@ class MemberListView(APIView):
             role=data.validated_data["role"],
             email=data.validated_data["email"],
             password=data.validated_data["password"],
+            actor=cast(User, request.user),
         )
         return Response(s.MemberOutput(membership).data, status=status.HTTP_201_CREATED)
 
@@ -185,14 +191,14 @@ class MemberDetailView(APIView):
         data = s.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
-            membership=membership, role=data.validated_data["role"]
+            membership=membership, role=data.validated_data["role"], actor=cast(User, request.user)
         )
         return Response(s.MemberOutput(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, member_pk: int) -> Response:
         membership = membership_get_for(request.user, pk, member_pk)
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,9 +6,10 @@ shows assessment results, so its view lives in reports.api_supply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,9 +20,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services_supply as services
-from .access import enterprise_get_for, supplier_link_get_for, supplier_links_visible_to
+from .access import (
+    anchor_link_get_for,
+    enterprise_get_for,
+    import_rejection_get_for,
+    supplier_link_get_for,
+    supplier_links_visible_to,
+)
 from .errors import ValidationFailed
-from .models import SupplierLink
+from .models import SupplierLink, User
 
 # ---- presenting ------------------------------------------------------------------------
 
@@ -49,6 +56,11 @@ def link_out(link: SupplierLink) -> dict[str, Any]:
     }
 
 
+def anchor_link_out(link: SupplierLink) -> dict[str, Any]:
+    """The link as its anchor sees it: with the tags it gave the supplier."""
+    return {**link_out(link), "tags": list(link.tags or [])}
+
+
 # ---- schema ------------------------------------------------------------------------------
 
 
@@ -72,6 +84,24 @@ class SupplierLinkOut(serializers.Serializer):
     parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     consented_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+class AnchorSupplierLinkOut(SupplierLinkOut):
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class SupplierLinkPatchInput(serializers.Serializer):
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20
+    )
+    tier = serializers.IntegerField(
+        required=False, min_value=1, max_value=99, help_text="The parent's tier + 1 if it has one"
+    )
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        help_text="Another link of the same anchor (its supplier is this one's customer)",
+    )
 
 
 class SupplierInviteInput(serializers.Serializer):
@@ -114,12 +144,38 @@ class SupplierLinkListView(APIView):
         return Response([link_out(link) for link in links])
 
 
+class SupplierLinkView(APIView):
+    @extend_schema(
+        operation_id="supplier_link_update",
+        request=SupplierLinkPatchInput,
+        responses={200: AnchorSupplierLinkOut, 400: None, 403: None, 404: None},
+        description="The anchor's administrators set the tags, tier and parent of a link.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        link = anchor_link_get_for(request.user, pk, "manage")
+        data = request.data if isinstance(request.data, dict) else {}
+        changes: dict[str, Any] = {}
+        if "tags" in data:
+            changes["tags"] = data["tags"]
+        if "tier" in data:
+            changes["tier"] = data["tier"]
+        if "parent" in data:
+            changes["parent_id"] = data["parent"]
+        if not changes:
+            raise ValidationFailed(
+                _("The supplier link cannot be changed."),
+                errors={"non_field_errors": [_("Give tags, a tier or a parent.")]},
+            )
+        link = services.supplier_link_update(link=link, **changes)
+        return Response(anchor_link_out(link))
+
+
 class _SupplierLinkDecisionView(APIView):
     decide: Any = None
 
     def post(self, request: Request, pk: int) -> Response:
         link = supplier_link_get_for(request.user, pk)
-        link = type(self).decide(link=link)
+        link = type(self).decide(link=link, actor=request.user)
         return Response(link_out(link))
 
 
@@ -166,6 +222,7 @@ class SupplierImportInput(serializers.Serializer):
 class SupplierImportRowProblemOut(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row number as a spreadsheet shows it")
     column = serializers.CharField()
+    value = serializers.CharField(help_text="The cell's value as read")
     problem = serializers.CharField()
 
 
@@ -175,6 +232,21 @@ class SupplierImportErrorOut(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField())
     )
     rows = SupplierImportRowProblemOut(many=True)
+    errors_sheet_url = serializers.CharField(
+        help_text="The same problems as an xlsx sheet; for the uploader only, for a day"
+    )
+
+
+def import_rejected(
+    request: Request, anchor: Any, exc: ValidationFailed, filename: str = ""
+) -> str:
+    """Record a rejected import for its uploader; the address of its errors sheet."""
+    rejection = services.supplier_import_rejection_record(
+        anchor=anchor, user=cast(User, request.user), error=exc, filename=filename
+    )
+    return reverse(
+        "api-anchor-suppliers-import-errors", kwargs={"pk": anchor.pk, "token": rejection.pk}
+    )
 
 
 class SupplierImportOut(serializers.Serializer):
@@ -204,9 +276,13 @@ class SupplierImportView(APIView):
                 errors={"file": [_("Choose an xlsx or CSV file.")]},
                 extra={"rows": []},
             )
-        links = services.supplier_import(
-            anchor=anchor, content=upload.read(), filename=upload.name or ""
-        )
+        try:
+            links = services.supplier_import(
+                anchor=anchor, content=upload.read(), filename=upload.name or ""
+            )
+        except ValidationFailed as exc:
+            exc.extra["errors_sheet_url"] = import_rejected(request, anchor, exc, upload.name or "")
+            raise
         body = {"created": len(links), "links": [invite_out(link) for link in links]}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -222,4 +298,23 @@ class SupplierImportTemplateView(APIView):
             services.supplier_import_template(), content_type=services.XLSX_CONTENT_TYPE
         )
         response["Content-Disposition"] = 'attachment; filename="suppliers-template.xlsx"'
+        return response
+
+
+class SupplierImportErrorsView(APIView):
+    @extend_schema(
+        operation_id="anchor_suppliers_import_errors",
+        description="A rejected import's problems (row, column, value, problem) as an xlsx "
+        "sheet with Chinese headers. Only for the person who uploaded the file, for "
+        "GRADIENT_IMPORT_ERRORS_TTL_HOURS (a day by default); 404 otherwise.",
+        responses={(200, services.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 403: None, 404: None},
+    )
+    def get(self, request: Request, pk: int, token: str) -> HttpResponse:
+        rejection = import_rejection_get_for(request.user, pk, token)
+        response = HttpResponse(
+            services.supplier_import_errors_sheet(rejection),
+            content_type=services.XLSX_CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = 'attachment; filename="supplier-import-problems.xlsx"'
+        response["Cache-Control"] = "private, no-store"
         return response

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ValidationFailed
-from .models import Cluster, Industry, Region, Role
+from .models import AuditAction, Cluster, Industry, Region, Role
 
 
 def region_choices() -> list[tuple[str, object]]:
@@ -83,6 +84,11 @@ class RegisterForm(EnterpriseForm):
 
     field_order = ["username", "email", "password", "password_confirm"]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules of AUTH_PASSWORD_VALIDATORS, in the visitor's language.
+        self.fields["password"].help_text = " ".join(password_validators_help_texts())
+
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_confirm"):
@@ -107,3 +113,42 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every field is optional. Used by the page and the API."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=())
+    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
+    enterprise = forms.IntegerField(label=_("Enterprise ID"), required=False, min_value=1)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            ("", _("All actions")),
+            *AuditAction.choices,
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict[str, object]:
+        """Keyword arguments for AuditEventQuerySet.filtered (call after is_valid)."""
+        data = self.cleaned_data
+        return {
+            "action": data.get("action") or "",
+            "actor": (data.get("actor") or "").strip(),
+            "enterprise_id": data.get("enterprise"),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

@@ -3,15 +3,17 @@ regions and industries."""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import EnterpriseQuerySet, MembershipQuerySet
+from .querysets import AuditEventQuerySet, EnterpriseQuerySet, MembershipQuerySet
 
 if TYPE_CHECKING:
     from django.db.models.manager import RelatedManager
@@ -282,3 +284,124 @@ class SupplierLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.anchor} -> {self.supplier_name} ({self.status})"
+
+
+class AuditAction(models.TextChoices):
+    """What the audit log records. Codes are stable (filters and integrations use them)."""
+
+    SIGN_IN_SUCCEEDED = "sign_in.succeeded", _("Signed in")
+    SIGN_IN_FAILED = "sign_in.failed", _("Sign-in failed")
+    MEMBERSHIP_ADDED = "membership.added", _("Member added")
+    MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", _("Role changed")
+    MEMBERSHIP_REMOVED = "membership.removed", _("Member removed")
+    ASSESSMENT_REVIEWED = "assessment.reviewed", _("Review decision")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+    SUPPLIER_LINK_ACCEPTED = "supplier_link.accepted", _("Consent given")
+    SUPPLIER_LINK_DECLINED = "supplier_link.declined", _("Invitation declined")
+    SUPPLIER_LINK_REVOKED = "supplier_link.revoked", _("Consent withdrawn")
+    EXPORT_REQUESTED = "export.requested", _("Export requested")
+
+
+class AuditEvent(models.Model):
+    """One sensitive action: who did what to which object, from where, and when.
+
+    Written only by enterprises.audit.audit_record, inside the transaction of the
+    action it records; never changed afterwards. `actor_username` keeps the name typed
+    at a failed sign-in and survives the deletion of the account.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_username = models.CharField(_("actor's username"), max_length=150, blank=True)
+    actor_ip = models.GenericIPAddressField(_("actor's IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    target_type = models.CharField(_("target type"), max_length=40, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action_time"),
+            models.Index(fields=["enterprise", "-created_at"], name="audit_enterprise_time"),
+            models.Index(fields=["actor_username", "-created_at"], name="audit_actor_time"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_username}"
+
+
+class SupplierImportRejection(models.Model):
+    """A rejected bulk import's problems, kept briefly for the person who uploaded the file.
+
+    The rejection response names the problems; this row lets the same person download
+    them as a sheet for a while (``GRADIENT_IMPORT_ERRORS_TTL_HOURS``). The primary key
+    is a random token, and the download also checks the user, so nobody else (not even
+    another administrator of the anchor) can fetch it. Older rows are purged whenever a
+    new rejection is recorded.
+    """
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    anchor = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    file_errors = models.JSONField(default=list)
+    # [{row, column, value, problem}], as supplier_import_problems returns them.
+    problems = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejected supplier import")
+        verbose_name_plural = _("rejected supplier imports")
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id}: {self.filename} ({len(self.problems)})"
+
+
+class ReminderPreference(models.Model):
+    """A supplier's choice about reminder emails, keyed by its USCC.
+
+    Keyed by code rather than by enterprise so that a supplier that is not registered
+    yet (reminders go to an invitation's contact email) can opt out too, and the choice
+    follows it when it registers. No row means: reminders on, in Chinese.
+    """
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    supplier_uscc = models.CharField(
+        _("supplier's unified social credit code"), max_length=18, unique=True
+    )
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    language = models.CharField(
+        _("email language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        state = "off" if self.opted_out_at else "on"
+        return f"{self.supplier_uscc}: reminders {state} ({self.language})"

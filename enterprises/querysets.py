@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from .models import User
@@ -43,3 +45,37 @@ class EnterpriseQuerySet(models.QuerySet):
 class MembershipQuerySet(models.QuerySet):
     def admins(self) -> MembershipQuerySet:
         return self.filter(role="admin")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def with_related(self) -> AuditEventQuerySet:
+        return self.select_related("actor", "enterprise")
+
+    def filtered(
+        self,
+        *,
+        action: str = "",
+        actor: str = "",
+        enterprise_id: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> AuditEventQuerySet:
+        """Events matching every filter given: an action code, an actor's username (as
+        typed at sign-in, case-insensitive), an enterprise, and a range of local dates
+        (both ends included)."""
+        qs = self
+        if action:
+            qs = qs.filter(action=action)
+        if actor:
+            qs = qs.filter(actor_username__iexact=actor)
+        if enterprise_id is not None:
+            qs = qs.filter(enterprise_id=enterprise_id)
+        if since is not None:
+            qs = qs.filter(created_at__gte=_local_midnight(since))
+        if until is not None:
+            qs = qs.filter(created_at__lt=_local_midnight(until + timedelta(days=1)))
+        return qs
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -14,10 +14,12 @@ from rest_framework.authtoken.models import Token
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from .audit import REQUEST_USER, audit_record
 from .errors import Conflict, ValidationFailed
 from .models import (
     AssessmentOrganisation,
     Assessor,
+    AuditAction,
     BureauScope,
     Cluster,
     Enterprise,
@@ -108,11 +110,10 @@ def registration_errors(
     errors: dict[str, list[str]] = {}
     if username and User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This username is taken.")]
-    if password:
-        try:
-            validate_password(password, User(username=username, email=email))
-        except DjangoValidationError as exc:
-            errors["password"] = list(exc.messages)
+    if not password:
+        errors["password"] = [_("Enter a password.")]
+    elif messages := _password_errors(password, username=username, email=email):
+        errors["password"] = messages
     for key, messages in _enterprise_field_errors(
         uscc=uscc,
         region_code=region_code,
@@ -255,11 +256,13 @@ def membership_add(
     role: str,
     email: str = "",
     password: str = "",
+    actor: User | None = None,
 ) -> Membership:
-    """Add a person to an enterprise with a role.
+    """Add a person to an enterprise with a role; audited as membership.added.
 
     An existing account is added as it is. For a username nobody holds yet, the
     admin gives an email and an initial password and the account is created.
+    `actor` is the admin doing it (default: the signed-in user of the request).
     """
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
@@ -272,13 +275,11 @@ def membership_add(
             errors["password"] = [
                 _("No user has this username; give an initial password to create the account.")
             ]
-        else:
-            try:
-                validate_password(password, User(username=username, email=email))
-            except DjangoValidationError as exc:
-                errors["password"] = list(exc.messages)
+        elif messages := _password_errors(password, username=username, email=email):
+            errors["password"] = messages
     if errors:
         raise ValidationFailed(_("The member cannot be added."), errors=errors)
+    account_created = user is None
     if user is None:
         user = User.objects.create_user(username=username, email=email, password=password)
     membership, created = Membership.objects.get_or_create(
@@ -289,28 +290,68 @@ def membership_add(
             _("This person is already a member."),
             errors={"username": [_("This person is already a member.")]},
         )
+    audit_record(
+        action=AuditAction.MEMBERSHIP_ADDED,
+        actor=actor or REQUEST_USER,
+        target=membership,
+        enterprise=enterprise,
+        details={"username": user.username, "role": role, "account_created": account_created},
+    )
     return membership
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: str, actor: User | None = None
+) -> Membership:
+    """Give a member another role; audited as membership.role_changed when it changes.
+
+    Raises Conflict when that would leave the enterprise without an administrator.
+    """
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Choose a valid role.")]})
     memberships = _lock_memberships(membership.enterprise)
     current = next(m for m in memberships if m.pk == membership.pk)
     if role != Role.ADMIN:
         _check_last_admin(memberships, leaving=current)
+    previous = current.role
+    if previous == role:
+        return current
     current.role = role
     current.save(update_fields=["role"])
+    audit_record(
+        action=AuditAction.MEMBERSHIP_ROLE_CHANGED,
+        actor=actor or REQUEST_USER,
+        target=current,
+        enterprise=current.enterprise_id,
+        details={"username": membership.user.username, "from": previous, "to": role},
+    )
     return current
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor: User | None = None) -> None:
+    """Take a person out of an enterprise; audited as membership.removed."""
     memberships = _lock_memberships(membership.enterprise)
     current = next(m for m in memberships if m.pk == membership.pk)
     _check_last_admin(memberships, leaving=current)
+    audit_record(
+        action=AuditAction.MEMBERSHIP_REMOVED,
+        actor=actor or REQUEST_USER,
+        target=current,
+        enterprise=current.enterprise_id,
+        details={"username": membership.user.username, "role": current.role},
+    )
     current.delete()
+
+
+def _password_errors(password: str, *, username: str, email: str = "") -> list[str]:
+    """Why AUTH_PASSWORD_VALIDATORS refuse `password` for this person (empty if they don't)."""
+    try:
+        validate_password(password, User(username=username, email=email))
+    except DjangoValidationError as exc:
+        return list(exc.messages)
+    return []
 
 
 def _user_create_or_update(*, username: str, password: str) -> User:
@@ -346,6 +387,8 @@ def bureau_officer_create(
     )
     if unknown := sorted(set(cluster_codes) - known_clusters):
         errors["cluster"] = [_("Unknown cluster: %(codes)s") % {"codes": ", ".join(unknown)}]
+    if messages := _password_errors(password, username=username):
+        errors["password"] = messages
     if errors:
         raise ValidationFailed(_("The officer cannot be created."), errors=errors)
     user = _user_create_or_update(username=username, password=password)
@@ -359,11 +402,13 @@ def bureau_officer_create(
 
 @transaction.atomic
 def assessor_create(*, username: str, password: str, organisation: str) -> Assessor:
+    errors: dict[str, list[str]] = {}
     if not organisation.strip():
-        raise ValidationFailed(
-            _("The assessor cannot be created."),
-            errors={"organisation": [_("Name the assessment organisation.")]},
-        )
+        errors["organisation"] = [_("Name the assessment organisation.")]
+    if messages := _password_errors(password, username=username):
+        errors["password"] = messages
+    if errors:
+        raise ValidationFailed(_("The assessor cannot be created."), errors=errors)
     org, _created = AssessmentOrganisation.objects.get_or_create(name=organisation.strip())
     user = _user_create_or_update(username=username, password=password)
     assessor, _created = Assessor.objects.update_or_create(

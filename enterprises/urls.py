@@ -8,7 +8,9 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="enterprises/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="enterprises/login.html", http_method_names=["get", "post"]
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_audit
 
 urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="api-register"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("regions/", api.RegionListView.as_view(), name="api-regions"),
     path("industries/", api.IndustryListView.as_view(), name="api-industries"),
     path("clusters/", api.ClusterListView.as_view(), name="api-clusters"),
+    path("audit-events/", api_audit.AuditEventListView.as_view(), name="api-audit-events"),
 ]

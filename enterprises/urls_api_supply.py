@@ -15,7 +15,13 @@ urlpatterns = [
         api.SupplierImportTemplateView.as_view(),
         name="api-anchor-suppliers-import-template",
     ),
+    path(
+        "enterprises/<int:pk>/suppliers/import/errors/<uuid:token>/",
+        api.SupplierImportErrorsView.as_view(),
+        name="api-anchor-suppliers-import-errors",
+    ),
     path("supplier-links/", api.SupplierLinkListView.as_view(), name="api-supplier-links"),
+    path("supplier-links/<int:pk>/", api.SupplierLinkView.as_view(), name="api-supplier-link"),
     path(
         "supplier-links/<int:pk>/accept/",
         api.SupplierLinkAcceptView.as_view(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -9,15 +11,16 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
 from .access import enterprise_get_for, membership_for, membership_get_for
 from .errors import DomainError, ValidationFailed
 from .forms import EnterpriseProfileForm, MemberAddForm, MemberRoleForm, RegisterForm
-from .models import Enterprise, Membership, Role
+from .models import Enterprise, Membership, Role, User
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
@@ -50,6 +53,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user)
@@ -115,6 +119,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get_for(request.user, pk, "view_members")
     membership = membership_for(request.user, enterprise.pk)
@@ -146,6 +151,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
+                actor=cast(User, request.user),
             )
             messages.success(request, _("The member is added."))
         except DomainError as exc:
@@ -162,7 +168,11 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                actor=cast(User, request.user),
+            )
             messages.success(request, _("The role is changed."))
         except DomainError as exc:
             messages.error(request, _messages_of(exc))
@@ -174,7 +184,7 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     membership = membership_get_for(request.user, pk, member_pk)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=cast(User, request.user))
         messages.success(request, _("The member is removed."))
     except DomainError as exc:
         messages.error(request, _messages_of(exc))
@@ -186,6 +196,7 @@ def _messages_of(exc: DomainError) -> str:
     return " ".join([str(exc.message), *details])
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness: the database answers, and the broker when one is configured."""
     checks: dict[str, str] = {}

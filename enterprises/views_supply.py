@@ -1,29 +1,38 @@
-"""Pages of supply-chain consent: the supplier's requests and its decisions.
+"""Pages of supply-chain consent: the supplier's decisions, and the anchor's labels of a
+link (tags, tier, parent).
 
-The anchor's supplier list shows assessment results, so its page lives in
-reports.views_supply; the forms it uses are here because they only speak of links.
+The anchor's supplier list and the supplier's requests page show assessment results
+and requirements, so they live in reports.views_supply; the forms they use are here
+because they only speak of links.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services_supply as services
-from .access import supplier_link_get_for, supplier_links_visible_to
-from .errors import Conflict, ValidationFailed
-from .models import Enterprise, Role, SupplierLink
+from .access import (
+    anchor_link_get_for,
+    enterprise_get_for,
+    supplier_link_get_for,
+    supplier_links_visible_to,
+)
+from .errors import Conflict, NotFound, ValidationFailed
+from .models import Enterprise, ReminderPreference, Role, SupplierLink
+from .services import uscc_normalise
 
 PAGE_SIZE = 50
 
@@ -54,21 +63,29 @@ class SupplierInviteForm(forms.Form):
         max_value=99,
         help_text=gettext_lazy("1 for a direct supplier; left empty, it follows the customer."),
     )
-    parent = forms.TypedChoiceField(
+    # A code rather than a list to pick from: an anchor may have thousands of links.
+    parent = forms.CharField(
         label=gettext_lazy("Customer in your chain"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        choices=(),
-        help_text=gettext_lazy("The supplier on your list that this supplier delivers to."),
+        max_length=32,
+        help_text=gettext_lazy(
+            "The unified social credit code of the supplier on your list that this "
+            "supplier delivers to; empty for a supplier of your own."
+        ),
     )
 
-    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = [  # type: ignore[attr-defined]
-            ("", _("None: a supplier of your own")),
-            *parents,
-        ]
+    def parent_id(self, anchor: Enterprise) -> int | None:
+        """The id of the anchor's link whose code is in ``parent``: None when empty, 0
+        (no link) for a code not on the list, which the service names with the rest."""
+        code = uscc_normalise(self.cleaned_data.get("parent") or "")
+        if not code:
+            return None
+        found = (
+            SupplierLink.objects.filter(anchor=anchor, supplier_uscc=code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return found or 0
 
     def add_domain_errors(self, exc: ValidationFailed) -> None:
         """Put the service's field errors beside the matching fields."""
@@ -84,6 +101,109 @@ class SupplierImportForm(forms.Form):
     )
 
 
+class SupplierLinkForm(forms.Form):
+    tags = forms.CharField(
+        label=gettext_lazy("Tags"),
+        required=False,
+        max_length=1100,
+        help_text=gettext_lazy(
+            "Your own labels for this supplier, separated by commas; requirements can "
+            "target a tag. The supplier does not see them."
+        ),
+    )
+    tier = forms.IntegerField(
+        label=gettext_lazy("Tier"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=gettext_lazy("Left empty, it follows the customer (or stays as it is)."),
+    )
+    # A code rather than a list to pick from: an anchor may have thousands of links.
+    parent = forms.CharField(
+        label=gettext_lazy("Customer in your chain"),
+        required=False,
+        max_length=32,
+        help_text=gettext_lazy(
+            "The unified social credit code of the supplier on your list that this "
+            "supplier delivers to; empty for a supplier of your own."
+        ),
+    )
+
+    def parent_id(self, anchor: Enterprise) -> int | None:
+        """The id of the anchor's link whose code is in ``parent``: None when empty, 0
+        (no link) for a code not on the list, which the service names with the rest."""
+        code = uscc_normalise(self.cleaned_data.get("parent") or "")
+        if not code:
+            return None
+        found = (
+            SupplierLink.objects.filter(anchor=anchor, supplier_uscc=code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return found or 0
+
+    def add_domain_errors(self, exc: ValidationFailed) -> None:
+        """Put the service's field errors beside the matching fields."""
+        for name, field_messages in exc.errors.items():
+            for message in field_messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anchor_link_edit(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """The anchor's administrators label one link: tags, tier, parent."""
+    link = anchor_link_get_for(request.user, link_pk, "manage")
+    if link.anchor_id != pk:
+        raise NotFound(_("Supplier link not found."))
+    if request.method == "POST":
+        form = SupplierLinkForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            tags = [t for t in TAG_SEPARATORS.split(data["tags"] or "") if t.strip()]
+            parent_id = form.parent_id(link.anchor)
+            changes: dict[str, Any] = {"tags": tags, "parent_id": parent_id}
+            if data["tier"] is not None:
+                changes["tier"] = data["tier"]
+            try:
+                services.supplier_link_update(link=link, **changes)
+            except ValidationFailed as exc:
+                form.add_domain_errors(exc)
+            else:
+                messages.success(
+                    request, _("The labels of %(name)s are saved.") % {"name": _name(link)}
+                )
+                return redirect("anchor-suppliers", pk=pk)
+    else:
+        parent_code = (
+            SupplierLink.objects.filter(pk=link.parent_id)
+            .values_list("supplier_uscc", flat=True)
+            .first()
+            if link.parent_id is not None
+            else None
+        )
+        form = SupplierLinkForm(
+            initial={
+                "tags": "，".join(link.tags or []),
+                "tier": link.tier,
+                "parent": parent_code or "",
+            }
+        )
+    return render(
+        request,
+        "supply/link_form.html",
+        {"enterprise": link.anchor, "link": link, "name": _name(link), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _name(link: SupplierLink) -> str:
+    return link.supplier.name if link.supplier is not None else link.supplier_name
+
+
 # ---- the supplier's side -----------------------------------------------------------------
 
 
@@ -93,19 +213,11 @@ def supplier_requests_for(user: Any) -> QuerySet[SupplierLink]:
     return supplier_links_visible_to(user).filter(supplier__in=administered)
 
 
-def _actions(link: SupplierLink) -> list[str]:
+def link_actions(link: SupplierLink) -> list[str]:
+    """The consent decisions the link's status allows (accept, decline, revoke)."""
     return [
         name for name, (sources, _target) in services.TRANSITIONS.items() if link.status in sources
     ]
-
-
-@login_required
-def supplier_requests(request: HttpRequest) -> HttpResponse:
-    page = Paginator(supplier_requests_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = [{"link": link, "actions": _actions(link)} for link in page]
-    return render(request, "supply/supplier_requests.html", {"page": page, "rows": rows})
 
 
 def _decide(
@@ -113,7 +225,7 @@ def _decide(
 ) -> HttpResponse:
     link = supplier_link_get_for(request.user, pk)  # 404 / 403 through the error middleware
     try:
-        decide(link=link)
+        decide(link=link, actor=request.user)
     except Conflict as exc:
         messages.error(request, str(exc.message))
     else:
@@ -151,4 +263,77 @@ def supplier_request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         services.supplier_link_revoke,
         _("You stopped sharing your results with %(anchor)s."),
+    )
+
+
+# ---- reminder emails: opt out without signing in, back in from the settings -----------------
+
+
+class ReminderSettingsForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=gettext_lazy("Send reminder emails"),
+        required=False,
+        help_text=gettext_lazy(
+            "At most one a week: unanswered requests from customers and approaching or "
+            "missed deadlines of their requirements."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the emails"),
+        choices=ReminderPreference.Language.choices,
+    )
+
+
+# Mail clients that honour List-Unsubscribe-Post (RFC 8058) POST to the link without a
+# CSRF token; the signed token is the authority, and it can only switch reminders off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The opt-out link of a reminder email: GET asks to confirm (so that a mail
+    scanner following links opts nobody out), POST opts out and confirms."""
+    uscc = services.reminder_opt_out_uscc(token)
+    if uscc is None:
+        return render(request, "supply/reminder_opt_out.html", {"invalid": True}, status=404)
+    preference = services.reminder_preference_of(uscc)
+    done = False
+    if request.method == "POST":
+        preference = services.reminder_opt_out(uscc=uscc)
+        done = True
+    return render(
+        request,
+        "supply/reminder_opt_out.html",
+        {
+            "uscc": uscc,
+            "done": done,
+            "already": not done and preference.opted_out_at is not None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_reminder_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise's reminder settings: on or off, and the language; administrators."""
+    enterprise = enterprise_get_for(request.user, pk, "manage")
+    preference = services.reminder_preference_of(enterprise.uscc)
+    initial = {"enabled": preference.opted_out_at is None, "language": preference.language}
+    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_preference_set(
+                enterprise=enterprise,
+                enabled=form.cleaned_data["enabled"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationFailed as exc:
+            for name, field_messages in exc.errors.items():
+                for message in field_messages:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("The reminder settings are saved."))
+            return redirect("supplier-reminder-settings", pk=enterprise.pk)
+    return render(
+        request,
+        "supply/reminder_settings.html",
+        {"enterprise": enterprise, "form": form, "preference": preference},
     )

@@ -23,6 +23,7 @@ from enterprises.models import Role
 from . import plans
 from .models import PlanItem
 from .services import plans as services
+from .supply.received import required_level_for
 
 PHASE_LABELS = {
     plans.PHASE_NOW: gettext_lazy("Now"),
@@ -97,7 +98,28 @@ def _question_text(found: services.AssessmentPlan, key: str) -> str:
     return tr(question.text) if question else key
 
 
-def plan_out(found: services.AssessmentPlan, *, can_edit: bool) -> dict[str, Any]:
+def plan_required_level(
+    user: Any, assessment: Assessment, explicit: str | None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The level the plan targets at least, and which customers require what by when.
+
+    An explicit ``required_level`` wins. Otherwise, for the enterprise's own members,
+    the highest level its accepted customers' requirements ask on this framework
+    (reports.supply.received); others (bureau officers, assessors, staff) are not
+    shown the enterprise's supply relations, so its plan gets no default for them.
+    """
+    if membership_for(user, assessment.enterprise_id) is None:
+        return explicit, []
+    asked = required_level_for(assessment.enterprise_id, assessment.framework_id)
+    return explicit or asked.code, asked.asked_by
+
+
+def plan_out(
+    found: services.AssessmentPlan,
+    *,
+    can_edit: bool,
+    required_by: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The plan as the API returns it (API.md: ``{target_level, items}`` plus more)."""
     plan, assessment = found.plan, found.assessment
     projected = plan.projected
@@ -111,6 +133,15 @@ def plan_out(found: services.AssessmentPlan, *, can_edit: bool) -> dict[str, Any
         "level": level_out(plan.level),
         "target_level": level_out(plan.target_level),
         "required_level": plan.required_level,
+        "required_by": [
+            {
+                "anchor": item["anchor"],
+                "level": item["level"],
+                "deadline": item["deadline"],
+                "days_left": item["days_left"],
+            }
+            for item in required_by or []
+        ],
         "projected_total": to_plain(projected.total),
         "projected_level": level_out(projected.level),
         "projections": [
@@ -210,6 +241,18 @@ class PlanProjectionOut(serializers.Serializer):
     level = PlanLevelOut(allow_null=True)
 
 
+class PlanRequiredByAnchorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PlanRequiredByOut(serializers.Serializer):
+    anchor = PlanRequiredByAnchorOut()
+    level = PlanLevelOut()
+    deadline = serializers.DateField()
+    days_left = serializers.IntegerField(help_text="Negative once the deadline has passed")
+
+
 class ImprovementPlanOut(serializers.Serializer):
     assessment = serializers.IntegerField()
     status = serializers.CharField()
@@ -219,7 +262,14 @@ class ImprovementPlanOut(serializers.Serializer):
     max_total = serializers.FloatField()
     level = PlanLevelOut(allow_null=True)
     target_level = PlanLevelOut(allow_null=True)
-    required_level = serializers.CharField(allow_null=True)
+    required_level = serializers.CharField(
+        allow_null=True,
+        help_text="The level the plan must reach: the query parameter, else (for the "
+        "enterprise's members) the highest level its customers require",
+    )
+    required_by = PlanRequiredByOut(
+        many=True, help_text="Customers' requirements on this framework (members only)"
+    )
     projected_total = serializers.FloatField(help_text="The total once the 'now' items are done")
     projected_level = PlanLevelOut(allow_null=True)
     projections = PlanProjectionOut(many=True)
@@ -231,6 +281,12 @@ class ImprovementPlanOut(serializers.Serializer):
 
 class PlanItemAdoptInput(serializers.Serializer):
     question_key = serializers.CharField(max_length=64)
+    required_level = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="The plan's required level, as for GET (default: the customers' requirement)",
+    )
     owner = serializers.CharField(max_length=100, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=PlanItem.Status.choices, required=False)
@@ -265,11 +321,17 @@ class AssessmentPlanView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for(request.user, pk, "view")
-        found = services.assessment_plan(
-            assessment=assessment,
-            required_level=request.query_params.get("required_level") or None,
+        required, required_by = plan_required_level(
+            request.user, assessment, request.query_params.get("required_level") or None
         )
-        return Response(plan_out(found, can_edit=can_edit_plan(request.user, assessment)))
+        found = services.assessment_plan(assessment=assessment, required_level=required)
+        return Response(
+            plan_out(
+                found,
+                can_edit=can_edit_plan(request.user, assessment),
+                required_by=required_by,
+            )
+        )
 
 
 class AssessmentPlanItemsView(APIView):
@@ -289,9 +351,13 @@ class AssessmentPlanItemsView(APIView):
         services.plan_enterprise_get_for(request.user, assessment.enterprise_id, "edit")
         data = PlanItemAdoptInput(data=request.data)
         data.is_valid(raise_exception=True)
+        required, _required_by = plan_required_level(
+            request.user, assessment, data.validated_data.get("required_level") or None
+        )
         item, created = services.plan_item_adopt(
             assessment=assessment,
             question_key=data.validated_data["question_key"],
+            required_level=required,
             **_changes(data.validated_data),
         )
         return Response(

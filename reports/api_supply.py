@@ -41,7 +41,12 @@ class AnchorSupplierOut(serializers.Serializer):
     id = serializers.IntegerField()
     supplier = LinkSupplierOut()
     status = serializers.CharField(help_text="invited | accepted | declined | revoked")
+    progress = serializers.CharField(
+        help_text="The link status, or once accepted: accepted | assessing | submitted | "
+        "certified | meets_requirement | overdue"
+    )
     tier = serializers.IntegerField()
+    tags = serializers.ListField(child=serializers.CharField())
     parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     latest = SupplierLatestOut(
         allow_null=True, help_text="null unless the supplier has consented (status accepted)"

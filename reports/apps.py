@@ -9,3 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Register the Celery tasks that other apps enqueue by name.
         from . import tasks  # noqa: F401
+        from .exports.registry import autodiscover
+
+        # Every module in reports/exports/kinds/ registers its export kinds.
+        autodiscover()

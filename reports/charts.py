@@ -13,17 +13,20 @@ No Django and no I/O here: the callers pass plain strings and numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 __all__ = [
     "FONT_FAMILY",
     "LEVEL_COLOURS",
     "SERIES_COLOURS",
     "bar_svg",
+    "chain_svg",
     "heatmap_svg",
     "level_colours",
     "line_svg",
@@ -45,8 +48,6 @@ SERIES_COLOURS = ("#0b5fa5", "#d99a1e", "#2aa876", "#c2410c", "#7c3aed")
 # (--l0 to --l4 in the stylesheet, then more for longer ladders).
 NOT_ASSESSED_COLOUR = "#e3e8ee"
 LEVEL_COLOURS = ("#9aa5b1", "#3d8bd9", "#2aa876", "#d99a1e", "#c2410c", "#7c3aed", "#0f766e")
-HEAT_LOW = (0xEE, 0xF5, 0xFC)
-HEAT_HIGH = (0x0B, 0x5F, 0xA5)
 
 # Characters XML 1.0 forbids even when escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -439,6 +440,269 @@ def line_svg(
     return "".join(parts)
 
 
+# Supply chains ---------------------------------------------------------------------
+
+# Node colours by link status (fill, outline): the badge colours of the house stylesheet.
+STATUS_COLOURS = {
+    "invited": ("#e8f1fb", "#0b5fa5"),
+    "accepted": ("#e6f4ea", "#1b7f3b"),
+    "declined": ("#fff4e0", "#b06d00"),
+    "revoked": ("#fdecea", "#b3261e"),
+}
+# Level stripes by rank (0 = no level): --l0 ... --l4 of the stylesheet.
+LEVEL_COLOURS = ("#9aa5b1", "#3d8bd9", "#2aa876", "#d99a1e", "#c2410c")
+CHAIN_NODE_W = 190.0
+CHAIN_NODE_H = 34.0
+CHAIN_ROW = 42.0
+CHAIN_COLUMN = 240.0
+
+
+def chain_svg(
+    nodes: Sequence[Mapping[str, Any]],
+    *,
+    root_label: str,
+    column_labels: Sequence[str],
+    legend: Sequence[tuple[str, str]] = (),
+    title: str = "",
+) -> str:
+    """A supply chain drawn as a tree in columns by tier, the anchor firm on the left.
+
+    `nodes` are dicts in the order siblings should appear: ``id``; ``parent`` (the id of
+    another node, or None for a node attached to the anchor); ``column`` (1 for tier 1;
+    a node is always drawn right of its parent); ``label`` and ``detail`` (two lines of
+    text; the full texts go in a tooltip); ``status`` (a key of STATUS_COLOURS);
+    ``level_rank`` (None for no level shown, else 0-4: a coloured stripe); and ``ghost``
+    (a parent drawn elsewhere, outlined with dashes and not linked to the anchor).
+    `column_labels[i]` heads column i (0 is the anchor's). `legend` pairs a status key
+    with its label. Leaves take one row each and a parent sits at the middle of its
+    children, so the height grows with the number of leaves, not with the depth.
+    """
+    ids = {node["id"] for node in nodes}
+    children: dict[Any, list[Mapping[str, Any]]] = {}
+    roots: list[Mapping[str, Any]] = []
+    for node in nodes:
+        parent = node.get("parent")
+        if parent is not None and parent in ids and parent != node["id"]:
+            children.setdefault(parent, []).append(node)
+        else:
+            roots.append(node)
+
+    column: dict[Any, int] = {}
+    y_of: dict[Any, float] = {}
+    next_row = 0
+    top = 44.0
+    placed: set[Any] = set()
+
+    def place(node: Mapping[str, Any], parent_column: int) -> float:
+        nonlocal next_row
+        key = node["id"]
+        placed.add(key)
+        column[key] = max(int(_finite(node.get("column")) or 1), parent_column + 1)
+        kids = [kid for kid in children.get(key, []) if kid["id"] not in placed]
+        if not kids:
+            y = top + next_row * CHAIN_ROW
+            next_row += 1
+        else:
+            ys = [place(kid, column[key]) for kid in kids]
+            y = (ys[0] + ys[-1]) / 2
+        y_of[key] = y
+        return y
+
+    for root in roots:
+        place(root, 0)
+    # Whatever a cycle in the parent links kept out of reach is drawn as a root.
+    for node in nodes:
+        if node["id"] not in placed:
+            roots.append(node)
+            place(node, 0)
+
+    columns = max(column.values(), default=0) + 1
+    width = 20 + CHAIN_COLUMN * max(columns, 2) + 10
+    rows = max(next_row, 1)
+    legend_y = top + rows * CHAIN_ROW + 16
+    height = legend_y + (28 if legend else 0)
+    parts = _svg_open(width, height, title or root_label, "chart-chain")
+
+    def x_of(col: int) -> float:
+        return 20 + col * CHAIN_COLUMN
+
+    # Column headings.
+    parts.append(f'<g class="columns" fill="{MUTED}" font-size="12" font-weight="600">')
+    for col in range(columns):
+        label = column_labels[col] if col < len(column_labels) else str(col)
+        parts.append(f'<text x="{_n(x_of(col))}" y="20">{_esc(label)}</text>')
+    parts.append("</g>")
+
+    # The anchor, at the middle of its direct suppliers (or at the top).
+    attached = [y_of[r["id"]] for r in roots if not r.get("ghost")]
+    anchor_y = (min(attached) + max(attached)) / 2 if attached else top
+    parts.append('<g class="edges" fill="none" stroke="#9aa5b1" stroke-width="1.2">')
+
+    def edge(x1: float, y1: float, x2: float, y2: float) -> None:
+        middle = (x1 + x2) / 2
+        parts.append(
+            f'<path d="M{_n(x1)} {_n(y1)} C{_n(middle)} {_n(y1)} {_n(middle)} {_n(y2)} '
+            f'{_n(x2)} {_n(y2)}"/>'
+        )
+
+    anchor_right = x_of(0) + CHAIN_NODE_W
+    for node in nodes:
+        key = node["id"]
+        y = y_of[key] + CHAIN_NODE_H / 2
+        parent = node.get("parent")
+        if parent is not None and parent in ids and parent != key and parent in y_of:
+            if column[parent] < column[key]:
+                edge(
+                    x_of(column[parent]) + CHAIN_NODE_W,
+                    y_of[parent] + CHAIN_NODE_H / 2,
+                    x_of(column[key]),
+                    y,
+                )
+        elif not node.get("ghost"):
+            edge(anchor_right, anchor_y + CHAIN_NODE_H / 2, x_of(column[key]), y)
+    parts.append("</g>")
+
+    parts.append(
+        f'<g class="chain-anchor"><rect x="{_n(x_of(0))}" y="{_n(anchor_y)}" '
+        f'width="{_n(CHAIN_NODE_W)}" height="{_n(CHAIN_NODE_H)}" rx="6" fill="{INK}"/>'
+        f'<text x="{_n(x_of(0) + 10)}" y="{_n(anchor_y + 21)}" fill="#fff" font-weight="600">'
+        f"{_esc(_wrap(root_label, CHAIN_NODE_W - 20, 12, max_lines=1)[0])}</text>"
+        f"<title>{_esc(root_label)}</title></g>"
+    )
+
+    parts.append('<g class="nodes">')
+    for node in nodes:
+        key = node["id"]
+        x, y = x_of(column[key]), y_of[key]
+        status = str(node.get("status", ""))
+        fill, stroke = STATUS_COLOURS.get(status, ("#eef2f6", MUTED))
+        ghost = bool(node.get("ghost"))
+        label = str(node.get("label", ""))
+        detail = str(node.get("detail", ""))
+        dash = ' stroke-dasharray="4 3"' if ghost else ""
+        css = "chain-node chain-ghost" if ghost else f"chain-node chain-{_esc(status)}"
+        parts.append(
+            f'<g class="{css}"><title>{_esc(label)}'
+            f"{(' · ' + _esc(detail)) if detail else ''}</title>"
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(CHAIN_NODE_W)}" '
+            f'height="{_n(CHAIN_NODE_H)}" rx="5" fill="{"#fff" if ghost else fill}" '
+            f'stroke="{stroke}"{dash}/>'
+        )
+        rank = node.get("level_rank")
+        if rank is not None and not ghost:
+            colour = LEVEL_COLOURS[int(_clamp(rank, 0, len(LEVEL_COLOURS) - 1))]
+            parts.append(
+                f'<rect class="level-stripe" x="{_n(x)}" y="{_n(y)}" width="6" '
+                f'height="{_n(CHAIN_NODE_H)}" rx="2" fill="{colour}"/>'
+            )
+        text_x = x + 12
+        parts.append(
+            f'<text x="{_n(text_x)}" y="{_n(y + 14)}">'
+            f"{_esc(_wrap(label, CHAIN_NODE_W - 18, 12, max_lines=1)[0])}</text>"
+        )
+        if detail:
+            parts.append(
+                f'<text x="{_n(text_x)}" y="{_n(y + 28)}" font-size="10" fill="{MUTED}">'
+                f"{_esc(_wrap(detail, CHAIN_NODE_W - 18, 10, max_lines=1)[0])}</text>"
+            )
+        parts.append("</g>")
+    parts.append("</g>")
+
+    if legend:
+        parts.append('<g class="legend" font-size="11">')
+        cx = 20.0
+        for status, label in legend:
+            fill, stroke = STATUS_COLOURS.get(status, ("#eef2f6", MUTED))
+            parts.append(
+                f'<rect x="{_n(cx)}" y="{_n(legend_y - 9)}" width="14" height="12" rx="2" '
+                f'fill="{fill}" stroke="{stroke}"/>'
+                f'<text x="{_n(cx + 18)}" y="{_n(legend_y + 1)}">{_esc(label)}</text>'
+            )
+            cx += 18 + _text_width(label, 11) + 18
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# Heatmap scale: weak (0) warm, middling pale, strong (max) green.
+_HEAT_STOPS = ((0.0, (194, 65, 12)), (0.5, (243, 217, 164)), (1.0, (42, 168, 118)))
+EMPTY_CELL = "#eef2f6"
+
+
+def _heat_colour(fraction: float) -> tuple[str, str]:
+    """(fill, text colour) for a value at ``fraction`` of the scale."""
+    fraction = _clamp(fraction, 0.0, 1.0)
+    for (low, c1), (high, c2) in itertools.pairwise(_HEAT_STOPS):
+        if fraction <= high:
+            t = (fraction - low) / (high - low)
+            rgb = tuple(round(a + (b - a) * t) for a, b in zip(c1, c2, strict=True))
+            break
+    luminance = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255
+    return "#%02x%02x%02x" % rgb, (INK if luminance > 0.55 else "#ffffff")
+
+
+def heatmap_svg(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    *,
+    title: str = "",
+    max_value: float = 100.0,
+    unit: str = "%",
+    cell_width: int = 72,
+    cell_height: int = 30,
+) -> str:
+    """A grid of ``rows`` x ``columns`` cells coloured by value (``values[row][column]``,
+    clamped to [0, max_value]; None draws an empty grey cell marked "—").
+
+    Low values are warm, high ones green, so the weak spots stand out. Column labels
+    wrap over up to three lines above the grid; row labels sit in a left column. Each
+    cell carries its value as text and a <title> naming its row and column.
+    """
+    max_value = _finite(max_value) or 100.0
+    label_w = 120.0
+    head_h = 3 * 13 + 10 if columns else 0
+    width = label_w + cell_width * max(len(columns), 1) + 10
+    height = head_h + cell_height * len(rows) + 10
+    parts = _svg_open(width, max(height, 24), title, "chart-heatmap")
+    parts.append('<g class="column-labels" font-size="11" text-anchor="middle">')
+    for j, column in enumerate(columns):
+        x = label_w + cell_width * (j + 0.5)
+        lines = _wrap(str(column), cell_width - 6, 11, max_lines=3)
+        top = head_h - 6 - 13 * (len(lines) - 1)
+        parts.append("<text>")
+        for n, line in enumerate(lines):
+            parts.append(f'<tspan x="{_n(x)}" y="{_n(top + 13 * n)}">{_esc(line)}</tspan>')
+        parts.append("</text>")
+    parts.append("</g>")
+    for i, row in enumerate(rows):
+        y = head_h + cell_height * i
+        line = _wrap(str(row), label_w - 10, 12, max_lines=1)[0]
+        parts.append(
+            f'<text x="{_n(label_w - 8)}" y="{_n(y + cell_height / 2 + 4)}" '
+            f'text-anchor="end">{_esc(line)}</text>'
+        )
+        cells = values[i] if i < len(values) else ()
+        for j, column in enumerate(columns):
+            raw = cells[j] if j < len(cells) else None
+            x = label_w + cell_width * j
+            if raw is None:
+                fill, ink, text = EMPTY_CELL, MUTED, "—"
+            else:
+                value = _clamp(raw, 0, max_value)
+                fill, ink = _heat_colour(value / max_value)
+                text = f"{_fmt(value)}{unit}"
+            parts.append(
+                f'<g class="cell"><title>{_esc(row)} · {_esc(column)}: {_esc(text)}</title>'
+                f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_width - 2)}" '
+                f'height="{_n(cell_height - 2)}" rx="3" fill="{fill}"/>'
+                f'<text x="{_n(x + cell_width / 2)}" y="{_n(y + cell_height / 2 + 4)}" '
+                f'text-anchor="middle" fill="{ink}">{_esc(text)}</text></g>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def level_colours(levels: int) -> list[str]:
     """Colours of a level distribution's series: not assessed, below the first level,
     then `levels` levels from the lowest."""
@@ -553,74 +817,3 @@ def _dark(colour: str) -> bool:
     """Whether white text reads better than ink on `colour` (#rrggbb)."""
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.299 * red + 0.587 * green + 0.114 * blue < 150
-
-
-def _heat(fraction: float) -> str:
-    fraction = min(max(fraction, 0.0), 1.0)
-    mixed = (
-        round(low + (high - low) * fraction) for low, high in zip(HEAT_LOW, HEAT_HIGH, strict=True)
-    )
-    return "#" + "".join(f"{channel:02x}" for channel in mixed)
-
-
-def heatmap_svg(
-    row_labels: Sequence[str],
-    column_labels: Sequence[str],
-    values: Sequence[Sequence[float | None]],
-    *,
-    max_value: float = 100.0,
-    unit: str = "%",
-    title: str = "",
-    cell_width: int = 76,
-    cell_height: int = 26,
-    hidden_label: str = "—",
-) -> str:
-    """A grid of cells (rows x columns) shaded from pale to the brand blue by value in
-    [0, max_value], each with its value written in. A None cell (suppressed or empty)
-    is grey and reads `hidden_label`. Column labels wrap to two lines above the grid."""
-    max_value = _finite(max_value) or 100.0
-    label_w = 170.0
-    head = 40.0
-    width = label_w + cell_width * max(len(column_labels), 1) + 8
-    height = head + cell_height * len(row_labels) + 8
-    parts = _svg_open(width, height, title, "chart-heatmap")
-    parts.append('<g class="columns" font-size="11" text-anchor="middle">')
-    for j, label in enumerate(column_labels):
-        x = label_w + cell_width * j + cell_width / 2
-        lines = _wrap(str(label), cell_width - 6, 11, max_lines=2)
-        top = head - 8 - 13 * (len(lines) - 1)
-        parts.append(f"<text><title>{_esc(label)}</title>")
-        for n, line in enumerate(lines):
-            parts.append(f'<tspan x="{_n(x)}" y="{_n(top + 13 * n)}">{_esc(line)}</tspan>')
-        parts.append("</text>")
-    parts.append("</g>")
-    for i, label in enumerate(row_labels):
-        y = head + cell_height * i
-        line = _wrap(str(label), label_w - 10, 12, max_lines=1)[0]
-        parts.append(
-            f'<g class="heat-row"><text x="{_n(label_w - 8)}" y="{_n(y + cell_height / 2 + 4)}" '
-            f'text-anchor="end"><title>{_esc(label)}</title>{_esc(line)}</text>'
-        )
-        row = values[i] if i < len(values) else []
-        for j, column in enumerate(column_labels):
-            x = label_w + cell_width * j
-            raw = row[j] if j < len(row) else None
-            if raw is None:
-                fill, text, ink = "#f1f3f5", hidden_label, MUTED
-                tip = hidden_label
-            else:
-                value = _clamp(raw, 0, max_value)
-                fill = _heat(value / max_value)
-                text = f"{_fmt(value)}{unit}"
-                ink = "#fff" if _dark(fill) else INK
-                tip = text
-            parts.append(
-                f'<rect class="heat-cell" x="{_n(x + 1)}" y="{_n(y + 1)}" '
-                f'width="{cell_width - 2}" height="{cell_height - 2}" fill="{fill}">'
-                f"<title>{_esc(label)} · {_esc(column)}: {_esc(tip)}</title></rect>"
-                f'<text x="{_n(x + cell_width / 2)}" y="{_n(y + cell_height / 2 + 4)}" '
-                f'text-anchor="middle" font-size="11" fill="{ink}">{_esc(text)}</text>'
-            )
-        parts.append("</g>")
-    parts.append("</svg>")
-    return "".join(parts)

@@ -255,3 +255,132 @@ class AnalyticsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_key} {self.framework_id} {self.quarter}"
+
+
+class SupplierReminder(models.Model):
+    """The one reminder email a supplier may get in one ISO week.
+
+    The row is the claim: the unique (supplier, week) constraint lets exactly one
+    beat run (or worker) insert it, and only the run that inserted it enqueues the send,
+    after its transaction commits. Sending then claims the row again with a
+    conditional update (pending or failed -> sending), so a doubled task sends once; a
+    failed send is recorded (``failed``, ``error``) and retried within the week up to
+    ``GRADIENT_REMINDER_MAX_ATTEMPTS`` times. The supplier is its USCC, so that a
+    supplier not registered yet (reminded at the invitation's contact email) counts too.
+    """
+
+    class Reason(models.TextChoices):
+        # In order of urgency: the most urgent reason of the week gives the subject.
+        DEADLINE_MISSED = "deadline_missed", _("A requirement's deadline has passed")
+        DEADLINE_NEAR = "deadline_near", _("A requirement's deadline is near")
+        INVITATION = "invitation", _("An invitation is unanswered")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be retried")
+        SKIPPED = "skipped", _("Not sent")
+
+    supplier_uscc = models.CharField(max_length=18)
+    iso_week = models.CharField(max_length=8, help_text="2026-W48")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # Every reason of the week, most urgent first (plain data the email is rendered from).
+    items = models.JSONField(default=list)
+    claim = models.UUIDField(db_index=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier_uscc", "iso_week"], name="one_supplier_reminder_a_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["iso_week", "state"])]
+        verbose_name = _("supplier reminder")
+        verbose_name_plural = _("supplier reminders")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_uscc} {self.iso_week} {self.reason} ({self.state})"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def requested_by_user(self, user: object) -> ExportJobQuerySet:
+        """The jobs `user` asked for, newest first; none for an anonymous visitor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(requested_by=user).order_by("-created_at", "-id")
+
+    def in_flight(self) -> ExportJobQuerySet:
+        return self.filter(state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING))
+
+
+class ExportJob(models.Model):
+    """One requested export (a CSV or xlsx file of rows a registered kind produces).
+
+    The kind (reports/exports/) resolves the requester's scope and yields the rows; a
+    Celery task (`reports.run_export`) claims the job with a conditional UPDATE, streams
+    the rows to a temporary file batch by batch, updating `progress` after each batch,
+    and stores the file under a fixed name, so a rerun overwrites rather than adds.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (xlsx)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    # The validated filters, as JSON (dates as ISO strings).
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    # What the requester's scope and filters covered when they asked, in their words.
+    scope_description = models.TextField(_("scope"), blank=True)
+    # The requester's language: headers and labels are written in it.
+    language = models.CharField(max_length=16, default="zh-hans")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(
+        upload_to="exports/", blank=True, max_length=255, storage=generated_storage_callable
+    )
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # Each claim increments it; a run writes only while the count is still its own.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched after every batch: a running job whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["state", "created_at"]),
+        ]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.kind}.{self.format} ({self.state})"

@@ -13,7 +13,7 @@ Nothing here touches the database; ``requirement_levels`` and the selectors that
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -21,6 +21,31 @@ from typing import Any, Literal
 ATTESTED_STATUSES = ("submitted", "confirmed")
 
 GapKind = Literal["assessment", "level", "dimension"]
+
+# A supplier link's status as its anchor firm sees it, lowest to highest progress.
+# ``declined`` and ``revoked`` sit apart: the link has no progress to show.
+SUPPLY_STATUSES = (
+    "invited",
+    "declined",
+    "revoked",
+    "accepted",
+    "assessing",
+    "submitted",
+    "certified",
+    "meets_requirement",
+    "overdue",
+)
+SupplyStatus = Literal[
+    "invited",
+    "declined",
+    "revoked",
+    "accepted",
+    "assessing",
+    "submitted",
+    "certified",
+    "meets_requirement",
+    "overdue",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +73,50 @@ class Check:
     deadline: dt.date
     days_left: int  # until the deadline, as of the check's day; negative once passed
     gaps: tuple[Gap, ...]
+
+
+def supply_status(
+    link_status: str,
+    *,
+    checks: Sequence[Check],
+    drafting: bool,
+    counted: bool,
+    certified: bool,
+) -> str:
+    """One supplier link's status; the first rule that holds wins.
+
+    1. A link not accepted (invited, declined, revoked) shows that status and nothing
+       else: without consent no fact about the supplier's assessments may show, so
+       ``checks``, ``drafting``, ``counted`` and ``certified`` are ignored.
+    2. ``overdue``: an applicable requirement is not met and its deadline has passed.
+       It beats everything below, a certificate included.
+    3. ``meets_requirement``: at least one requirement applies and every one is met.
+    4. ``certified``: a valid (unexpired, not revoked or superseded) certificate.
+    5. ``submitted``: a submitted assessment (settled, or pending review) without one.
+    6. ``assessing``: an open draft and nothing submitted.
+    7. ``accepted``: consent given, nothing started.
+
+    The caller decides which frameworks ``drafting``, ``counted`` and ``certified``
+    look at (the dashboard: those of the applicable requirements when any apply).
+    """
+    if link_status != "accepted":
+        return link_status
+    if any(found.overdue for found in checks):
+        return "overdue"
+    if checks and all(found.met for found in checks):
+        return "meets_requirement"
+    if certified:
+        return "certified"
+    if counted:
+        return "submitted"
+    if drafting:
+        return "assessing"
+    return "accepted"
+
+
+def level_ranks(level_codes: Iterable[str]) -> dict[str, int]:
+    """Level codes (bottom to top) -> their rank, 1 for the lowest."""
+    return {code: rank for rank, code in enumerate(level_codes, start=1)}
 
 
 def applies(requirement: Any, *, tier: int, tags: Iterable[str]) -> bool:

@@ -26,6 +26,8 @@ from assessments.services.assessments import answers_of
 from enterprises.api_supply import supplier_brief
 from enterprises.models import Cluster, Enterprise, Industry, SupplierLink
 
+from .supply.facts import supply_facts
+
 # Results that count for history and benchmarks: submitted and not sent back. A
 # returned assessment is superseded by its resubmission.
 COUNTED_STATUSES = (
@@ -416,7 +418,9 @@ def anchor_supplier_rows(
     anchor: Enterprise, *, offset: int = 0, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """The anchor's links, each with the supplier's latest counted result if (and only if)
-    the supplier has consented. Two queries whatever the number of suppliers."""
+    the supplier has consented, and its ``progress`` (reports.requirements.supply_status:
+    the link status unless accepted). A fixed number of queries whatever the number of
+    suppliers."""
     latest = (
         Assessment.objects.filter(enterprise=OuterRef("supplier_id"), status__in=COUNTED_STATUSES)
         .order_by("-submitted_at", "-id")
@@ -429,6 +433,14 @@ def anchor_supplier_rows(
         .order_by("tier", "supplier_name", "id")
     )
     links = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
+    progress = {
+        fact.id: fact.status
+        for fact in supply_facts(
+            SupplierLink.objects.filter(anchor=anchor)
+            if limit is None and not offset
+            else SupplierLink.objects.filter(pk__in=[link.pk for link in links])
+        ).links
+    }
     # Consent is absolute: results are loaded only for accepted links.
     wanted = {
         link.latest_assessment_id
@@ -465,7 +477,9 @@ def anchor_supplier_rows(
                 "id": link.pk,
                 "supplier": supplier_brief(link),
                 "status": link.status,
+                "progress": progress.get(link.pk, link.status),
                 "tier": link.tier,
+                "tags": list(link.tags or []),
                 "parent": link.parent_id,
                 "latest": latest_out(found) if found is not None else None,
             }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from assessments.access import assessment_get_for
 from assessments.presenters import tr
@@ -110,6 +111,7 @@ def _charts(
 
 
 @login_required
+@require_safe
 def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The result of an assessment, or a clearly marked preview for a draft."""
     assessment = assessment_get_for(request.user, pk, "view")

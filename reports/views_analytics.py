@@ -189,7 +189,7 @@ def analytics_enterprises(request: HttpRequest) -> HttpResponse:
             "framework": filters.framework,
             "page": page,
             "describe": _describe(filters, drill),
-            "page_query": urlencode(params) + "&" if params else "",
+            "page_query": urlencode(params),
             "dashboard_query": _query(filters.params()),
         }
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from reports import signing
 
@@ -11,6 +12,7 @@ from .api_certificates import public_verification
 from .models import Certificate
 
 
+@require_safe
 def verify(request: HttpRequest, serial: str) -> HttpResponse:
     certificate = Certificate.objects.select_related("framework").filter(serial=serial).first()
     if certificate is None:

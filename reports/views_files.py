@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.access import assessment_get_for
 from assessments.models import Assessment
@@ -38,6 +38,7 @@ def _serve_or_wait(
 
 
 @login_required
+@require_safe
 def certificate_pdf(request: HttpRequest, serial: str) -> HttpResponse:
     certificate = certificate_get_for(request.user, serial, "view")
     return _serve_or_wait(
@@ -71,6 +72,7 @@ def _reportable(request: HttpRequest, pk: int) -> Assessment:
 
 
 @login_required
+@require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _reportable(request, pk)
     if not GeneratedFile.objects.filter(

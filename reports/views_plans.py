@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from assessments.access import assessment_get_for
 from assessments.models import Assessment
@@ -20,7 +21,7 @@ from assessments.scoring import format_number
 from enterprises.errors import NotFound
 
 from . import plans
-from .api_plans import PHASE_LABELS, can_edit_plan, plan_out
+from .api_plans import PHASE_LABELS, can_edit_plan, plan_out, plan_required_level
 from .models import PlanItem
 from .services import plans as services
 
@@ -43,7 +44,9 @@ class PlanItemForm(forms.Form):
         return data
 
 
-def _save(request: HttpRequest, assessment: Assessment, form: PlanItemForm) -> None:
+def _save(
+    request: HttpRequest, assessment: Assessment, form: PlanItemForm, required: str | None
+) -> None:
     data = form.cleaned_data
     changes: dict[str, Any] = {"owner": data["owner"], "due_date": data["due_date"]}
     if data["status"]:
@@ -58,7 +61,12 @@ def _save(request: HttpRequest, assessment: Assessment, form: PlanItemForm) -> N
         services.plan_item_update(item=item, **changes)
         messages.success(request, _("The plan item was saved."))
         return
-    services.plan_item_adopt(assessment=assessment, question_key=data["question_key"], **changes)
+    services.plan_item_adopt(
+        assessment=assessment,
+        question_key=data["question_key"],
+        required_level=required,
+        **changes,
+    )
     messages.success(request, _("The item was added to the enterprise's plan."))
 
 
@@ -77,21 +85,27 @@ def _phases(data: dict[str, Any], errors: dict[str, Any]) -> list[dict[str, Any]
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assessment_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the plan. POST (editors and administrators): adopt or update one item."""
     assessment = assessment_get_for(request.user, pk, "view")
     errors: dict[str, Any] = {}
     status = 200
+    required, required_by = plan_required_level(
+        request.user, assessment, request.GET.get("required_level") or None
+    )
     if request.method == "POST":
         services.plan_enterprise_get_for(request.user, assessment.enterprise_id, "edit")
         form = PlanItemForm(request.POST)
         if form.is_valid():
-            _save(request, assessment, form)
-            return redirect("assessment-plan", pk=assessment.pk)
+            _save(request, assessment, form, required)
+            return redirect(request.get_full_path())
         errors[request.POST.get("question_key", "")] = form.errors
         status = 400
-    found = services.assessment_plan(assessment=assessment)
-    data = plan_out(found, can_edit=can_edit_plan(request.user, assessment))
+    found = services.assessment_plan(assessment=assessment, required_level=required)
+    data = plan_out(
+        found, can_edit=can_edit_plan(request.user, assessment), required_by=required_by
+    )
     projection = data["projections"][0]
     context = {
         "assessment": assessment,
@@ -105,5 +119,6 @@ def assessment_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "projected_text": format_number(projection["total"]),
         "statuses": PlanItem.Status.choices,
         "framework_title": tr(assessment.framework_version.definition.get("title")),
+        "required_by": required_by,
     }
     return render(request, "reports/plan.html", context, status=status)

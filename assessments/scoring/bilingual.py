@@ -8,7 +8,7 @@ caller chooses one with :func:`text` when rendering.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, getcontext
 
 DEFAULT_LANGUAGE = "zh-hans"
 LANGUAGES = ("zh-hans", "en")
@@ -50,7 +50,12 @@ def format_number(value: Decimal | int | float, places: int = 3) -> str:
     ``Decimal("1.8754")`` reads ``1.875``; rounding is half-up. Never uses an exponent.
     """
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    rounded = number.quantize(_PLACES[places], rounding=ROUND_HALF_UP)
+    # A number too large for the context's precision at `places` decimals has no
+    # fraction worth showing; quantize would raise InvalidOperation on it.
+    if number.is_finite() and number.adjusted() + places >= getcontext().prec:
+        rounded = number.to_integral_value(rounding=ROUND_HALF_UP)
+    else:
+        rounded = number.quantize(_PLACES[places], rounding=ROUND_HALF_UP)
     formatted = format(rounded, "f")
     if "." in formatted:
         formatted = formatted.rstrip("0").rstrip(".")

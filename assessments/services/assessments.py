@@ -23,8 +23,9 @@ from assessments.presenters import tr
 from assessments.selectors import compiled_framework
 from assessments.services.rescoring import stored_result
 from assessments.services.settled import settled_result_refresh
+from enterprises.audit import audit_record
 from enterprises.errors import Conflict, NotFound, ValidationFailed
-from enterprises.models import Enterprise, User
+from enterprises.models import AuditAction, Enterprise, User
 
 
 def _empty(value: Any) -> bool:
@@ -81,6 +82,26 @@ def _lock_draft(assessment_id: int) -> Assessment:
     return assessment
 
 
+def _lock_draft_for_answer(assessment: Assessment) -> tuple[Assessment, bool]:
+    """Lock the draft for an answer write and mark it edited; call inside a transaction.
+
+    The hot path of autosave: one UPDATE both takes the row lock (a submission's
+    SELECT ... FOR UPDATE waits for it, and it for the submission) and re-checks,
+    under that lock, that the assessment is still a draft on the framework version the
+    caller loaded, so that version's definition is the one to validate against. When
+    either changed meanwhile, the full lock reloads the row (and raises Conflict for a
+    draft no longer open). Returns the locked assessment and whether it was touched.
+    """
+    touched = Assessment.objects.filter(
+        pk=assessment.pk,
+        status=Assessment.Status.DRAFT,
+        framework_version_id=assessment.framework_version_id,
+    ).update(updated_at=timezone.now())
+    if touched:
+        return assessment, True
+    return _lock_draft(assessment.pk), False
+
+
 @dataclass(frozen=True)
 class SavedAnswer:
     question_key: str
@@ -99,7 +120,7 @@ def answer_save(
     value raises ValidationFailed; a submitted assessment raises Conflict. Every write
     is kept as an AnswerRevision.
     """
-    locked = _lock_draft(assessment.pk)
+    locked, touched = _lock_draft_for_answer(assessment)
     framework = compiled_framework(locked.framework_version)
     if question_key not in framework.questions:
         raise NotFound(_("This framework has no such question."))
@@ -142,7 +163,8 @@ def answer_save(
         new_value=value,
         user=user,
     )
-    Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    if not touched:
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return SavedAnswer(question_key=question_key, value=value, revision=new_revision)
 
 
@@ -232,6 +254,8 @@ def assessment_review(
     - confirm: the self-assessed level, or a lower `confirmed_level` with a reason;
     - return: back to the enterprise with comments, which gets a new draft holding the
       same answers.
+
+    Each decision is audited as assessment.reviewed in the same transaction.
     """
     locked = Assessment.objects.select_for_update(of=("self",)).with_version().get(pk=assessment.pk)
     if locked.status != Assessment.Status.PENDING_REVIEW:
@@ -268,6 +292,7 @@ def assessment_review(
             user=reviewer,
         )
         settled_result_refresh(enterprise_id=locked.enterprise_id, framework_id=locked.framework_id)
+        _audit_review(locked, reviewer, decision="confirm", level=target, comment=comment)
         events.assessment_settled(locked.pk)
         return locked
     if decision == "return":
@@ -298,9 +323,27 @@ def assessment_review(
                 for key, value in (locked.answers_snapshot or {}).items()
             ]
         )
+        _audit_review(locked, reviewer, decision="return", level=locked.level_code, comment=comment)
         return locked
     raise ValidationFailed(
         _("Unknown decision."), errors={"decision": [_("Choose confirm or return.")]}
+    )
+
+
+def _audit_review(
+    assessment: Assessment, reviewer: User, *, decision: str, level: str, comment: str
+) -> None:
+    audit_record(
+        action=AuditAction.ASSESSMENT_REVIEWED,
+        actor=reviewer,
+        target=assessment,
+        enterprise=assessment.enterprise_id,
+        details={
+            "decision": decision,
+            "self_assessed_level": assessment.level_code,
+            "level": level,
+            "comment": comment,
+        },
     )
 
 

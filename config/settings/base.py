@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -26,6 +31,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # axes before enterprises: its sign-in signal receivers run first, so the audit log
+    # can tell whether a failed attempt tripped the lockout.
+    "axes",
+    "csp",
     "enterprises",
     "assessments",
     "reports",
@@ -33,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -42,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DomainErrorMiddleware",
+    "enterprises.audit.AuditRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -65,7 +78,9 @@ TEMPLATES = [
 
 if env.DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            env.DATABASE_URL, conn_max_age=env.DB_CONN_MAX_AGE, conn_health_checks=True
+        )
     }
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -86,15 +101,70 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "enterprises.User"
+# Applied by every service that sets a password (registration, adding a member,
+# provisioning officers and assessors); errors are reported against `password`.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "enterprises.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes watches every authenticate() call (sign-in page, admin, API token) and
+# refuses it during a lockout; the model backend then does the real check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in throttling: after GRADIENT_SIGNIN_FAILURE_LIMIT failures for one username from
+# one address, that pair is locked for GRADIENT_SIGNIN_LOCKOUT_MINUTES (measured from the
+# failure that tripped it; attempts during the lockout do not extend it). A successful
+# sign-in clears the count. Staff unlock early in the admin (Axes > access attempts) or
+# with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env.get_int("GRADIENT_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("GRADIENT_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "enterprises.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "enterprises.signin.client_ip"
+# Sign-ins are recorded in the audit log (enterprises.AuditEvent), not twice.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind a reverse proxy, the request header (as a META key, e.g. HTTP_X_REAL_IP) that the
+# proxy sets to the client's address; unset, the peer address (REMOTE_ADDR) is used.
+GRADIENT_CLIENT_IP_HEADER = env.get("GRADIENT_CLIENT_IP_HEADER")
+
+# Sessions: a working day at most (8 h from sign-in, not renewed by activity), and gone
+# when the browser closes, since factory-floor computers are shared.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy: scripts and styles only from our own static files (no inline
+# script or style, no eval); images also as data: URIs (QR codes); nothing may frame us.
+# The PDF templates keep inline styles: WeasyPrint renders them, no browser does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -110,6 +180,32 @@ STATIC_ROOT = env.STATIC_ROOT
 # only through views that check access.
 MEDIA_ROOT = env.MEDIA_ROOT
 MEDIA_URL = "/media/"
+# Every web and worker host must see the same media: MEDIA_ROOT on a shared filesystem
+# (NFS, CephFS...) or, when a bucket is named, an S3-compatible object store.
+if env.MEDIA_S3_BUCKET:
+    _media_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.MEDIA_S3_BUCKET,
+            "endpoint_url": env.MEDIA_S3_ENDPOINT_URL,
+            "region_name": env.MEDIA_S3_REGION,
+            "access_key": env.MEDIA_S3_ACCESS_KEY_ID,
+            "secret_key": env.MEDIA_S3_SECRET_ACCESS_KEY,
+            "location": env.MEDIA_S3_PREFIX,
+            "addressing_style": env.MEDIA_S3_ADDRESSING_STYLE,
+            # Private objects; downloads go through the views that check access.
+            "default_acl": "private",
+            "querystring_auth": True,
+            # A generated file keeps its fixed name when re-rendered (reports/storage.py).
+            "file_overwrite": True,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -140,13 +236,35 @@ SPECTACULAR_SETTINGS = {
 GRADIENT_BROKER_CONFIGURED = env.CELERY_BROKER_URL is not None
 CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
+CELERY_TASK_DEFAULT_QUEUE = env.CELERY_QUEUE
 CELERY_TASK_ALWAYS_EAGER = not GRADIENT_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when it was received: a worker killed
+# mid-task (OOM, deploy, lost host) leaves the message to be delivered again, which is
+# safe because every task is idempotent (reports/tasks.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message reserved per worker process at a time: a long PDF never holds back the
+# short tasks queued behind it while another process idles.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.CELERY_WORKER_CONCURRENCY
+# WeasyPrint's caches grow: recycle a worker process now and then.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# Default limits; each task sets tighter ones.
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
+# Redis redelivers an unacknowledged message after this many seconds: longer than any
+# task may run (the hard limit) and any retry countdown, so a slow task is never run
+# twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Losing the broker connection cancels running tasks (their messages come back anyway
+# with acks_late) instead of finishing them and being unable to acknowledge.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Results (ids of issued certificates, counts) are kept a day in the result backend;
+# progress that pages show lives in the database (GeneratedFile), which every web
+# process reads.
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -162,6 +280,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates each sign-in at INFO; the audit log has them already.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -178,6 +298,17 @@ GRADIENT_DEV_SIGNING_KEY_FILE = str(BASE_DIR / "var" / "certificate-signing-key.
 GRADIENT_CERTIFICATE_VALID_DAYS = env.get_int("GRADIENT_CERTIFICATE_VALID_DAYS", 730)
 # Peer comparisons and benchmarks need at least this many enterprises in a group.
 GRADIENT_BENCHMARK_MIN_GROUP = env.get_int("GRADIENT_BENCHMARK_MIN_GROUP", 5)
+# Export files are deleted this many days after they are made (the job stays listed).
+GRADIENT_EXPORT_RETENTION_DAYS = env.get_int("GRADIENT_EXPORT_RETENTION_DAYS", 7)
+
+# A rejected supplier import's problems stay downloadable (as a sheet) this long.
+GRADIENT_IMPORT_ERRORS_TTL_HOURS = env.get_int("GRADIENT_IMPORT_ERRORS_TTL_HOURS", 24)
+# Supply-chain reminders: an invitation unanswered for more than this many days, a
+# requirement deadline within this many days. At most one email a week per supplier;
+# a failed send is retried this many times within the week.
+GRADIENT_REMINDER_INVITATION_DAYS = env.get_int("GRADIENT_REMINDER_INVITATION_DAYS", 7)
+GRADIENT_REMINDER_DEADLINE_DAYS = env.get_int("GRADIENT_REMINDER_DEADLINE_DAYS", 14)
+GRADIENT_REMINDER_MAX_ATTEMPTS = env.get_int("GRADIENT_REMINDER_MAX_ATTEMPTS", 5)
 
 # Every periodic schedule, in one place.
 CELERY_BEAT_SCHEDULE = {
@@ -190,5 +321,24 @@ CELERY_BEAT_SCHEDULE = {
     "build-analytics-snapshots": {
         "task": "reports.build_analytics_snapshots",
         "schedule": 6 * 3600.0,
+    },
+    # Daily in the morning (CELERY_TIMEZONE, Beijing time): claim and send this week's
+    # reminders. Safe to run twice: each supplier's week is claimed by a unique row.
+    "supply-reminders": {
+        "task": "reports.supply_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    # Hourly: resend reminders whose sending failed or whose task was lost.
+    "supply-reminders-retry": {
+        "task": "reports.supply_reminders_retry",
+        "schedule": crontab(minute=15),
+    },
+    "sweep-exports": {
+        "task": "reports.sweep_exports",
+        "schedule": 300.0,
+    },
+    "requeue-stale-generated-files": {
+        "task": "reports.requeue_stale_files",
+        "schedule": 300.0,
     },
 }

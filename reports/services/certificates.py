@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from assessments.selectors import compiled_framework
+from enterprises.audit import audit_record
 from enterprises.errors import Conflict, ValidationFailed
-from enterprises.models import User
+from enterprises.models import AuditAction, User
 from reports import signing
 from reports.models import Certificate, SerialCounter
 
@@ -124,6 +125,10 @@ def certificate_issue(*, assessment_id: int) -> Certificate | None:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, user: User, reason: str) -> Certificate:
+    """Revoke a valid or superseded certificate for `reason`; audited as certificate.revoked.
+
+    Raises Conflict when it is revoked already.
+    """
     if not reason.strip():
         raise ValidationFailed(
             _("Give the reason for the revocation."),
@@ -140,6 +145,17 @@ def certificate_revoke(*, certificate: Certificate, user: User, reason: str) -> 
     if not updated:
         raise Conflict(_("This certificate is already revoked."))
     certificate.refresh_from_db()
+    audit_record(
+        action=AuditAction.CERTIFICATE_REVOKED,
+        actor=user,
+        target=certificate,
+        enterprise=certificate.enterprise_id,
+        details={
+            "serial": certificate.serial,
+            "level": certificate.level_code,
+            "reason": certificate.revoked_reason,
+        },
+    )
     return certificate
 
 

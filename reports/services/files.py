@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import User
@@ -58,7 +61,10 @@ def generated_file_render(*, file_id: int, render: Callable[[GeneratedFile], byt
     if row.state == GeneratedFile.State.DONE and row.file:
         return
     GeneratedFile.objects.filter(pk=file_id).update(
-        state=GeneratedFile.State.RUNNING, progress=10, attempts=row.attempts + 1
+        state=GeneratedFile.State.RUNNING,
+        progress=10,
+        attempts=row.attempts + 1,
+        updated_at=timezone.now(),  # the age of a RUNNING row is how long it has run
     )
     try:
         data = render(row)
@@ -73,3 +79,29 @@ def generated_file_render(*, file_id: int, render: Callable[[GeneratedFile], byt
     GeneratedFile.objects.filter(pk=file_id).update(
         state=GeneratedFile.State.DONE, progress=100, file=name, error=""
     )
+
+
+# Longer than any render may run (its hard time limit) plus its retries' backoff.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def generated_files_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Queue again the files still queued or running long after they were asked for:
+    their message was lost (the broker was down when it was sent, or a whole worker
+    host died). Safe beside a task that is in fact still coming, as rendering is
+    idempotent. Returns how many were queued again."""
+    cutoff = timezone.now() - older_than
+    stale = GeneratedFile.objects.filter(
+        state__in=[GeneratedFile.State.QUEUED, GeneratedFile.State.RUNNING],
+        updated_at__lt=cutoff,
+    )
+    requeued = 0
+    for file_id in list(stale.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            claimed = stale.filter(pk=file_id).update(
+                state=GeneratedFile.State.QUEUED, progress=0, updated_at=timezone.now()
+            )
+            if claimed:
+                transaction.on_commit(partial(_enqueue, file_id))
+                requeued += claimed
+    return requeued

@@ -172,3 +172,34 @@ def test_a_missing_empty_or_unreadable_file_is_a_file_error(personas: Personas, 
     assert response.status_code == 400
     assert response.json()["errors"]["file"]
     assert links_of(personas) == 0
+
+
+def test_an_import_does_a_fixed_number_of_queries_and_links_registered_suppliers(
+    personas: Personas, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EnterpriseFactory
+
+    client = api_as(personas.admin)
+
+    def count(rows: int, registered) -> int:
+        body = [["uscc", "name", "contact_email"]]
+        body += [[valid_uscc(), f"供应商{i}", f"s{i}@example.com"] for i in range(rows)]
+        body.append([registered.uscc, "已注册供应商", ""])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                import_url(personas), {"file": csv_file(body)}, format="multipart"
+            )
+        assert response.status_code == 201, response.content
+        return len(ctx.captured_queries)
+
+    first = EnterpriseFactory()
+    few = count(3, first)
+    assert count(40, EnterpriseFactory()) == few
+    assert SupplierLink.objects.get(anchor=personas.enterprise, supplier=first).status == "invited"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        count(2, EnterpriseFactory())
+    assert len(mail.outbox) == 2  # the two unregistered ones, in one batch after commit

@@ -50,7 +50,7 @@ def test_the_requests_page_lists_only_links_of_suppliers_the_user_administers(
     html = response.content.decode()
     assert (personas.anchor_enterprise.name in html) == shown
     assert ("No customer has asked for your results yet." in html) == (not shown)
-    assert "never sees your answers" in html  # the consent explanation is always there
+    assert "unless you share a given submitted assessment" in html  # consent is explained
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:

@@ -174,6 +174,6 @@ def test_the_data_migration_fills_the_settled_results_of_existing_rows(
     population(18)
     kept = snapshot()
     SettledResult.objects.all().delete()
-    migration = importlib.import_module("assessments.migrations.0007_fill_settled_results")
+    migration = importlib.import_module("assessments.migrations.0008_fill_settled_results")
     migration.fill(apps, None)
     assert snapshot() == kept

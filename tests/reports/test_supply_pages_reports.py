@@ -185,7 +185,12 @@ def test_inviting_under_a_parent_puts_the_supplier_one_tier_down(personas: Perso
     )
     response = signed_in(personas.admin).post(
         f"/enterprises/{personas.enterprise.pk}/suppliers/invite/",
-        {"uscc": valid_uscc(), "name": "二级", "contact_email": "t@ex.com", "parent": parent.pk},
+        {
+            "uscc": valid_uscc(),
+            "name": "二级",
+            "contact_email": "t@ex.com",
+            "parent": parent.supplier_uscc,
+        },
     )
     assert response.status_code == 302
     child = SupplierLink.objects.get(anchor=personas.enterprise, supplier_name="二级")

@@ -69,7 +69,9 @@ def test_the_anchors_admin_reads_its_supplier_list(personas: Personas, api) -> N
                 "uscc": personas.enterprise.uscc,
             },
             "status": "invited",
+            "progress": "invited",
             "tier": 1,
+            "tags": [],
             "parent": None,
             "latest": None,
         }

@@ -78,6 +78,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0006_settled_results")]
+    dependencies = [("assessments", "0007_settled_results")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -1,0 +1,1 @@
+"""Export kinds: every module here is imported at start-up and registers its kinds."""
