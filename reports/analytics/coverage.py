@@ -1,50 +1,58 @@
-"""Anchor firms' chain coverage: how many of their suppliers are assessed, and how many
-stand at the level the anchor requires.
+"""Anchor firms' chain coverage: how many of their suppliers are assessed, how many
+meet what the anchor requires, and how many are past a deadline without meeting it.
 
 An anchor firm is an enterprise in scope (and in the filters) with accepted supplier
 links. Only suppliers inside the officer's scope are counted: every number stays in
 scope, so a supplier registered elsewhere appears only in ``suppliers_total`` (the
-anchor's own count of accepted links). "At the required level" follows the anchor's
-``SupplyRequirement`` rows on the framework that apply to the link, by the rule of
-reports/requirements.py (``applies``: every supplier, the link's tier, or a tag the link
-carries): the supplier's settled level must rank at or above the highest minimum level
-among them. A requirement's minimum dimension scores and its deadline are not applied
-here (``required_rank`` and ``at_required`` are the places to extend). Links without an
-applicable requirement do not count towards that share.
+anchor's own count of accepted links).
+
+"Meets the requirement" is the supply dashboard's rule (reports/requirements.py): every
+``SupplyRequirement`` of the anchor on the framework that applies to the link (every
+supplier, the link's tier, or a tag the link carries) is checked against the supplier's
+settled result, its minimum level and its minimum dimension percents alike. A link is
+"overdue" when one of them is unmet and its deadline has passed. Links without an
+applicable requirement count towards neither.
 
 Two queries whatever the number of links: the requirements, and the links grouped by
 anchor, tier and tags with their suppliers counted per level rank; Python folds the
-groups (a few per anchor) through the requirement rule.
+groups (a few per anchor) through the requirement rule. When one of the requirements in
+scope asks for minimum dimension percents, a third query reads the links of those
+anchors one by one (level and dimension columns only), as counting by rank cannot
+answer it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.utils import timezone
 
+from assessments.models import DIMENSION_SLOTS
 from enterprises.models import SupplierLink
+from reports import requirements as rule
 from reports.models import SupplyRequirement
-from reports.requirements import applies
 from reports.selectors import benchmark_min_group
 
+from .queries import version_shapes
 from .scope import AnalyticsFilters, AnalyticsScope
 from .suppression import enough
 
 # A minimum level the framework does not know can never be met.
 _UNREACHABLE = 32767
 
-
-def required_rank(
-    requirements: list[SimpleNamespace], *, tier: int, tags: Iterable[str]
-) -> int | None:
-    """The rank a link with `tier` and `tags` must reach: the highest minimum level of the
-    requirements that apply to it, None when none does."""
-    ranks = [r.rank for r in requirements if applies(r, tier=tier, tags=tags)]
-    return max(ranks) if ranks else None
+KEYS = (
+    "suppliers_total",
+    "suppliers",
+    "assessed",
+    "with_requirement",
+    "assessed_with_requirement",
+    "at_required",
+    "overdue",
+)
 
 
 def at_required(rank_counts: dict[int, int], required: int) -> int:
@@ -52,17 +60,114 @@ def at_required(rank_counts: dict[int, int], required: int) -> int:
     return sum(n for rank, n in rank_counts.items() if rank >= required)
 
 
+def _fold_by_rank(
+    group: dict[str, Any], applicable: list[SimpleNamespace], ranks: range, today: dt.date
+) -> tuple[int, int]:
+    """(meeting, overdue) among a group's suppliers in scope whose applicable requirements
+    ask a level only: meeting stands at the highest of their levels; overdue is short of
+    the highest level whose deadline has passed (the unassessed included)."""
+    counts = {rank: group[f"r{rank}"] for rank in ranks}
+    meeting = at_required(counts, max(r.rank for r in applicable))
+    due = [r.rank for r in applicable if r.deadline < today]
+    overdue = group["suppliers"] - at_required(counts, max(due)) if due else 0
+    return meeting, overdue
+
+
+def _linked(scope: AnalyticsScope, filters: AnalyticsFilters) -> QuerySet[SupplierLink]:
+    """Accepted links of the anchors in scope and filters, each with its supplier's
+    settled result on the framework as ``ss`` (a LEFT JOIN)."""
+    framework_id = filters.framework.id
+    return (
+        SupplierLink.objects.filter(status=SupplierLink.Status.ACCEPTED, supplier__isnull=False)
+        .filter(scope.q("anchor"))
+        .filter(filters.q("anchor"))
+        .annotate(
+            ss=FilteredRelation(
+                "supplier__settled_results",
+                condition=Q(supplier__settled_results__framework_id=framework_id),
+            )
+        )
+    )
+
+
+def _fold_by_link(
+    scope: AnalyticsScope,
+    filters: AnalyticsFilters,
+    requirements: dict[int, list[SimpleNamespace]],
+    anchor_ids: set[int],
+    today: dt.date,
+) -> dict[int, tuple[int, int]]:
+    """{anchor id: (meeting, overdue)} over the anchors' suppliers in scope, each link
+    checked against its applicable requirements. One query."""
+    framework = filters.framework
+    slots = range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1)
+    rows = list(
+        _linked(scope, filters)
+        .filter(anchor_id__in=anchor_ids)
+        .filter(scope.q("supplier"))
+        .values(
+            "anchor_id",
+            "tier",
+            "tags",
+            "ss__id",
+            "ss__level_code",
+            "ss__framework_version_id",
+            **{f"d{slot}": F(f"ss__dimension_{slot}") for slot in slots},
+        )
+        .order_by()
+    )
+    shapes = version_shapes(
+        [{"s__framework_version_id": row["ss__framework_version_id"]} for row in rows], filters
+    )
+    level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        applicable = [
+            r
+            for r in requirements[row["anchor_id"]]
+            if rule.applies(r, tier=row["tier"], tags=row["tags"] or [])
+        ]
+        if not applicable:
+            continue
+        level = percents = None
+        if row["ss__id"] is not None:
+            level = row["ss__level_code"]
+            shape = shapes.get(row["ss__framework_version_id"])
+            percents = rule.dimension_percents(
+                {
+                    "dimensions": [
+                        {"key": key, "score": row.get(f"d{slot}"), "max": maximum}
+                        for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
+                        if row.get(f"d{slot}") is not None
+                    ]
+                }
+            )
+        checks = [
+            rule.check(r, level_ranks=level_ranks, level=level, percents=percents, today=today)
+            for r in applicable
+        ]
+        counts = out[row["anchor_id"]]
+        counts[0] += all(c.met for c in checks)
+        counts[1] += any(c.overdue for c in checks)
+    return {anchor: (meeting, overdue) for anchor, (meeting, overdue) in out.items()}
+
+
 def anchor_chain_coverage(
-    scope: AnalyticsScope, filters: AnalyticsFilters, *, limit: int = 20
+    scope: AnalyticsScope,
+    filters: AnalyticsFilters,
+    *,
+    limit: int = 20,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Coverage of each anchor firm in scope and of all of them together.
 
     Returns {"anchors": the `limit` anchors with the most suppliers in scope, "count":
     how many anchors, "total": the sums}; each row has suppliers_total, suppliers (in
-    scope), outside_scope, assessed, assessed_share, with_requirement, at_required,
-    at_required_share (None when fewer than K of the suppliers under a requirement are
-    assessed: ``suppressed``).
+    scope), outside_scope, assessed, assessed_share, with_requirement, at_required
+    (meeting every applicable requirement), at_required_share and overdue (None when
+    fewer than K of the suppliers under a requirement are assessed: ``suppressed``).
     """
+    today = today or timezone.localdate()
     min_group = benchmark_min_group()
     framework = filters.framework
     level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
@@ -71,23 +176,30 @@ def anchor_chain_coverage(
         SupplyRequirement.objects.filter(framework_id=framework.id)
         .filter(scope.q("anchor"))
         .filter(filters.q("anchor"))
-        .values("anchor_id", "group", "tier", "tag", "min_level_code")
+        .values(
+            "id",
+            "anchor_id",
+            "group",
+            "tier",
+            "tag",
+            "min_level_code",
+            "min_dimension_percents",
+            "deadline",
+        )
     ):
         rank = level_ranks.get(row["min_level_code"], _UNREACHABLE)
-        requirements[row["anchor_id"]].append(SimpleNamespace(**row, rank=rank))
+        requirements[row["anchor_id"]].append(SimpleNamespace(**row, pk=row["id"], rank=rank))
+    # Anchors asking for dimension minimums are checked link by link.
+    by_link = {
+        anchor
+        for anchor, found in requirements.items()
+        if any(r.min_dimension_percents for r in found)
+    }
 
     in_scope = scope.q("supplier")
     ranks = range(len(framework.levels) + 1)
     groups = (
-        SupplierLink.objects.filter(status=SupplierLink.Status.ACCEPTED, supplier__isnull=False)
-        .filter(scope.q("anchor"))
-        .filter(filters.q("anchor"))
-        .annotate(
-            ss=FilteredRelation(
-                "supplier__settled_results",
-                condition=Q(supplier__settled_results__framework_id=framework.id),
-            )
-        )
+        _linked(scope, filters)
         .values("anchor_id", "anchor__name", "tier", "tags")
         .annotate(
             suppliers_total=Count("id"),
@@ -100,14 +212,6 @@ def anchor_chain_coverage(
         )
         .order_by()
     )
-    keys = (
-        "suppliers_total",
-        "suppliers",
-        "assessed",
-        "with_requirement",
-        "assessed_with_requirement",
-        "at_required",
-    )
     anchors: dict[int, dict[str, Any]] = {}
     for group in groups:
         anchor = anchors.setdefault(
@@ -115,29 +219,40 @@ def anchor_chain_coverage(
             {
                 "anchor_id": group["anchor_id"],
                 "name": group["anchor__name"],
-                **dict.fromkeys(keys, 0),
+                **dict.fromkeys(KEYS, 0),
             },
         )
         for key in ("suppliers_total", "suppliers", "assessed"):
             anchor[key] += group[key]
-        required = required_rank(
-            requirements.get(group["anchor_id"], []), tier=group["tier"], tags=group["tags"] or []
-        )
-        if required is not None:
-            anchor["with_requirement"] += group["suppliers"]
-            anchor["assessed_with_requirement"] += group["assessed"]
-            anchor["at_required"] += at_required(
-                {rank: group[f"r{rank}"] for rank in ranks}, required
-            )
+        applicable = [
+            r
+            for r in requirements.get(group["anchor_id"], [])
+            if rule.applies(r, tier=group["tier"], tags=group["tags"] or [])
+        ]
+        if not applicable:
+            continue
+        anchor["with_requirement"] += group["suppliers"]
+        anchor["assessed_with_requirement"] += group["assessed"]
+        if group["anchor_id"] not in by_link:
+            meeting, overdue = _fold_by_rank(group, applicable, ranks, today)
+            anchor["at_required"] += meeting
+            anchor["overdue"] += overdue
+    wanted = by_link & set(anchors)
+    if wanted:
+        for anchor_id, (meeting, overdue) in _fold_by_link(
+            scope, filters, requirements, wanted, today
+        ).items():
+            anchors[anchor_id]["at_required"] = meeting
+            anchors[anchor_id]["overdue"] = overdue
     rows = list(anchors.values())
-    total = {key: sum(row[key] for row in rows) for key in keys}
+    total = {key: sum(row[key] for row in rows) for key in KEYS}
 
     def shaped(row: dict[str, Any], *, anchor_id: int | None, name: str) -> dict[str, Any]:
         shown = enough(row["assessed_with_requirement"], min_group)
         return {
             "anchor_id": anchor_id,
             "name": name,
-            **{key: row[key] for key in keys},
+            **{key: row[key] for key in KEYS},
             "outside_scope": row["suppliers_total"] - row["suppliers"],
             "assessed_share": (
                 round(100 * row["assessed"] / row["suppliers"], 1) if row["suppliers"] else None
@@ -148,6 +263,7 @@ def anchor_chain_coverage(
                 if shown and row["with_requirement"]
                 else None
             ),
+            "overdue": row["overdue"] if shown else None,
             "suppressed": 0 < row["assessed_with_requirement"] < min_group,
         }
 

@@ -135,3 +135,46 @@ def test_the_list_behind_an_anchor_holds_its_accepted_suppliers_in_scope(
     assert response.status_code == 200
     names = [row["name"] for row in response.json()["results"]]
     assert sorted(names) == sorted(["一号供应商", "二号供应商", "三号供应商", "五号供应商"])
+
+
+def test_dimension_minimums_are_checked_supplier_by_supplier(
+    personas: Personas, chain: dict, settings
+) -> None:
+    settings.GRADIENT_BENCHMARK_MIN_GROUP = 1
+    # s2 stands at L1 with data at 50%: the minimum level alone would be met.
+    require(chain["anchor"], level="L1", min_dimension_percents={"data": 60})
+    row = {r["name"]: r for r in coverage(personas)["anchors"]}["苏州链主"]
+    assert (row["with_requirement"], row["at_required"], row["at_required_share"]) == (4, 1, 25.0)
+    assert row["overdue"] == 0  # every deadline is in 2030
+
+
+def test_suppliers_short_of_a_passed_deadline_count_as_overdue(
+    personas: Personas, chain: dict, settings
+) -> None:
+    settings.GRADIENT_BENCHMARK_MIN_GROUP = 1
+    SupplyRequirement.objects.filter(anchor=chain["anchor"], group="tier", tier=2).update(
+        deadline=dt.date(2020, 1, 1)
+    )
+    out = coverage(personas)
+    row = {r["name"]: r for r in out["anchors"]}["苏州链主"]
+    # Tier 2 must be L1 since 2020: s2 is, s5 (below L1) is not.
+    assert (row["at_required"], row["overdue"]) == (2, 1)
+    # The same, checked link by link once a dimension minimum is asked elsewhere.
+    require(
+        chain["anchor"], level="L1", group="tag", tag="关键", min_dimension_percents={"data": 0}
+    )
+    row = {r["name"]: r for r in coverage(personas)["anchors"]}["苏州链主"]
+    assert (row["at_required"], row["overdue"]) == (2, 1)
+    assert out["total"]["overdue"] == 1
+
+
+def test_the_dashboard_shows_overdue_suppliers(
+    personas: Personas, chain: dict, client, settings
+) -> None:
+    settings.GRADIENT_BENCHMARK_MIN_GROUP = 1
+    SupplyRequirement.objects.filter(anchor=chain["anchor"], group="tier", tier=2).update(
+        deadline=dt.date(2020, 1, 1)
+    )
+    client.force_login(personas.officer)
+    html = client.get(reverse("analytics"), {"framework": "report-fw"}).content.decode()
+    assert "逾期未达要求" in html or "已过期限" in html
