@@ -3,7 +3,7 @@ requests page (config/urls.py includes them)."""
 
 from django.urls import path
 
-from . import views_requirements, views_supply_dashboard, views_supply_export
+from . import views_requirements, views_supply_dashboard
 from . import views_supply as views
 
 urlpatterns = [
@@ -28,11 +28,6 @@ urlpatterns = [
         "enterprises/<int:pk>/suppliers/dashboard/",
         views_supply_dashboard.anchor_supply_dashboard,
         name="anchor-supply-dashboard",
-    ),
-    path(
-        "enterprises/<int:pk>/suppliers/dashboard/export.xlsx",
-        views_supply_export.anchor_supply_export,
-        name="anchor-supply-export",
     ),
     path(
         "enterprises/<int:pk>/suppliers/requirements/",

@@ -43,7 +43,6 @@ anchor-supplier-link-edit            anchored_link        POST   302/302 302/404
 anchor-suppliers                     enterprise           GET    302/302 200/404 200/404 200/404 404/200 404/404 404/404 404/404 404/404 404/404
 anchor-supply-chain                  enterprise           GET    302/302 200/404 200/404 200/404 404/200 404/404 404/404 404/404 404/404 404/404
 anchor-supply-dashboard              enterprise           GET    302/302 200/404 200/404 200/404 404/200 404/404 404/404 404/404 404/404 404/404
-anchor-supply-export                 enterprise           GET    302/302 200/404 200/404 200/404 404/200 404/404 404/404 404/404 404/404 404/404
 api-analytics-enterprises            none                 GET    401/401 403/403 403/403 403/403 403/403 403/403 200/200 200/200 403/403 403/403
 api-analytics-summary                none                 GET    401/401 403/403 403/403 403/403 403/403 403/403 200/200 200/200 403/403 403/403
 api-anchor-requirements              enterprise           GET    401/401 200/404 200/404 200/404 404/200 404/404 404/404 404/404 404/404 404/404
