@@ -13,12 +13,12 @@ settled result, its minimum level and its minimum dimension percents alike. A li
 "overdue" when one of them is unmet and its deadline has passed. Links without an
 applicable requirement count towards neither.
 
-Two queries whatever the number of links: the requirements, and the links grouped by
-anchor, tier and tags with their suppliers counted per level rank; Python folds the
-groups (a few per anchor) through the requirement rule. When one of the requirements in
-scope asks for minimum dimension percents, a third query reads the links of those
-anchors one by one (level and dimension columns only), as counting by rank cannot
-answer it.
+Two or three queries whatever the number of links: the requirements; the links grouped
+by anchor and tier, with their suppliers counted per level rank, which Python folds
+through the requirement rule for anchors asking levels of all suppliers or of a tier;
+and, for anchors asking something of a tag or minimum dimension scores (which counts by
+rank cannot answer), their links in scope one by one, with the level and dimension
+columns only.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import DIMENSION_SLOTS
@@ -96,9 +96,10 @@ def _fold_by_link(
     requirements: dict[int, list[SimpleNamespace]],
     anchor_ids: set[int],
     today: dt.date,
-) -> dict[int, tuple[int, int]]:
-    """{anchor id: (meeting, overdue)} over the anchors' suppliers in scope, each link
-    checked against its applicable requirements. One query."""
+) -> dict[int, dict[str, int]]:
+    """{anchor id: {with_requirement, assessed_with_requirement, at_required, overdue}}
+    over the anchors' suppliers in scope, each link checked against the requirements
+    that apply to it. One query."""
     framework = filters.framework
     slots = range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1)
     rows = list(
@@ -120,7 +121,7 @@ def _fold_by_link(
         [{"s__framework_version_id": row["ss__framework_version_id"]} for row in rows], filters
     )
     level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
-    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS[3:], 0))
     for row in rows:
         applicable = [
             r
@@ -129,14 +130,17 @@ def _fold_by_link(
         ]
         if not applicable:
             continue
+        counts = out[row["anchor_id"]]
+        counts["with_requirement"] += 1
         level = percents = None
         if row["ss__id"] is not None:
+            counts["assessed_with_requirement"] += 1
             level = row["ss__level_code"]
             shape = shapes.get(row["ss__framework_version_id"])
             percents = rule.dimension_percents(
                 {
                     "dimensions": [
-                        {"key": key, "score": row.get(f"d{slot}"), "max": maximum}
+                        {"key": key, "score": row[f"d{slot}"], "max": maximum}
                         for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
                         if row.get(f"d{slot}") is not None
                     ]
@@ -146,10 +150,9 @@ def _fold_by_link(
             rule.check(r, level_ranks=level_ranks, level=level, percents=percents, today=today)
             for r in applicable
         ]
-        counts = out[row["anchor_id"]]
-        counts[0] += all(c.met for c in checks)
-        counts[1] += any(c.overdue for c in checks)
-    return {anchor: (meeting, overdue) for anchor, (meeting, overdue) in out.items()}
+        counts["at_required"] += all(c.met for c in checks)
+        counts["overdue"] += any(c.overdue for c in checks)
+    return out
 
 
 def anchor_chain_coverage(
@@ -189,19 +192,21 @@ def anchor_chain_coverage(
     ):
         rank = level_ranks.get(row["min_level_code"], _UNREACHABLE)
         requirements[row["anchor_id"]].append(SimpleNamespace(**row, pk=row["id"], rank=rank))
-    # Anchors asking for dimension minimums are checked link by link.
+    # Anchors asking something of a tag, or minimum dimension scores, are checked link
+    # by link; the others by tier and level rank.
     by_link = {
         anchor
         for anchor, found in requirements.items()
-        if any(r.min_dimension_percents for r in found)
+        if any(r.group == SupplyRequirement.Group.TAG or r.min_dimension_percents for r in found)
     }
 
     in_scope = scope.q("supplier")
     ranks = range(len(framework.levels) + 1)
     groups = (
         _linked(scope, filters)
-        .values("anchor_id", "anchor__name", "tier", "tags")
+        .values("anchor_id", "tier")
         .annotate(
+            name=Min("anchor__name"),
             suppliers_total=Count("id"),
             suppliers=Count("id", filter=in_scope),
             assessed=Count("ss__id", filter=in_scope),
@@ -218,32 +223,29 @@ def anchor_chain_coverage(
             group["anchor_id"],
             {
                 "anchor_id": group["anchor_id"],
-                "name": group["anchor__name"],
+                "name": group["name"],
                 **dict.fromkeys(KEYS, 0),
             },
         )
         for key in ("suppliers_total", "suppliers", "assessed"):
             anchor[key] += group[key]
+        if group["anchor_id"] in by_link:
+            continue
         applicable = [
             r
             for r in requirements.get(group["anchor_id"], [])
-            if rule.applies(r, tier=group["tier"], tags=group["tags"] or [])
+            if rule.applies(r, tier=group["tier"], tags=())
         ]
-        if not applicable:
-            continue
-        anchor["with_requirement"] += group["suppliers"]
-        anchor["assessed_with_requirement"] += group["assessed"]
-        if group["anchor_id"] not in by_link:
+        if applicable:
+            anchor["with_requirement"] += group["suppliers"]
+            anchor["assessed_with_requirement"] += group["assessed"]
             meeting, overdue = _fold_by_rank(group, applicable, ranks, today)
             anchor["at_required"] += meeting
             anchor["overdue"] += overdue
     wanted = by_link & set(anchors)
     if wanted:
-        for anchor_id, (meeting, overdue) in _fold_by_link(
-            scope, filters, requirements, wanted, today
-        ).items():
-            anchors[anchor_id]["at_required"] = meeting
-            anchors[anchor_id]["overdue"] = overdue
+        for anchor_id, counts in _fold_by_link(scope, filters, requirements, wanted, today).items():
+            anchors[anchor_id].update(counts)
     rows = list(anchors.values())
     total = {key: sum(row[key] for row in rows) for key in KEYS}
 

@@ -27,6 +27,7 @@ from assessments.models import Answer, Assessment, FrameworkVersion, ReviewDecis
 from assessments.selectors import compiled_framework
 from assessments.services.settled import settled_results_rebuild
 from enterprises.models import Cluster, Enterprise, Region, SupplierLink
+from reports.models import SupplyRequirement
 
 from . import profile
 from .history import (
@@ -45,7 +46,7 @@ from .population import (
     allocate,
 )
 from .population import Region as RegionRow
-from .supply import supplier_tree_rows
+from .supply import requirement_rows, supplier_tree_rows
 from .writer import TableRows, analyze, delete_where, reserve_ids, vacuum
 
 BATCH_ENTERPRISES = 250  # part of what a seed means: changing it changes the population
@@ -76,6 +77,7 @@ GENERATED_MODELS = (
     Answer,
     ReviewDecision,
     SupplierLink,
+    SupplyRequirement,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -304,6 +306,7 @@ def _write_supplier_trees(plan: Plan, progress: Progress | None) -> int:
             written += supplier_tree_rows(
                 plan.population, group, plan.enterprises, plan.timeline
             ).write()
+            requirement_rows(plan.population, group, plan.frameworks, plan.timeline).write()
         if progress:
             progress("supplier trees", start + len(group), len(anchors))
     return written

@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from enterprises.models import Enterprise, SupplierLink
+from reports.models import SupplyRequirement
 
 from . import profile
-from .history import Timeline, encode_json
+from .history import FrameworkInfo, Timeline, encode_json
 from .population import UNREGISTERED_TAG, EnterpriseProfile, Population, synthetic_uscc
 from .writer import TableRows, reserve_ids
 
@@ -202,4 +203,109 @@ def supplier_tree_rows(
                     consented,
                 )
             )
+    return rows
+
+
+REQUIREMENT_FIELDS = (
+    "id",
+    "anchor",
+    "group",
+    "tier",
+    "tag",
+    "framework",
+    "min_level_code",
+    "min_dimension_percents",
+    "deadline",
+    "note",
+    "created_at",
+    "updated_at",
+)
+# Anchors asking something of their suppliers, and what (shares of all anchors).
+REQUIRE_ALL_SHARE = 0.75  # every supplier at the first level
+REQUIRE_TIER1_SHARE = 0.35  # tier 1 at the second level
+REQUIRE_TAG_SHARE = 0.20  # suppliers with a key tag at the second level
+DIMENSION_MINIMUM_SHARE = 0.5  # of tag requirements, with minimum dimension scores
+KEY_TAGS = profile.SUPPLIER_TAGS[:3]
+DEADLINE_DAYS = (-120, 540)  # around as_of: some passed, most ahead
+
+
+@dataclass
+class _Requirement:
+    group: str
+    tier: int | None
+    tag: str
+    framework: FrameworkInfo
+    level: str
+    dimensions: dict[str, int]
+    deadline: date
+
+
+def requirements_of(
+    population: Population,
+    anchor: EnterpriseProfile,
+    frameworks: dict[str, FrameworkInfo],
+    as_of: date,
+) -> list[_Requirement]:
+    """What one anchor requires of its suppliers: mostly the first level of one framework
+    from every supplier, often the second level from tier 1 or from key suppliers (some
+    with minimum dimension scores), each with a deadline around ``as_of``."""
+    rng = population.rng("requirements", anchor.index)
+    info = frameworks[rng.choice(sorted(frameworks))]
+    levels = info.level_codes
+    upper = levels[min(1, len(levels) - 1)]
+
+    def deadline() -> date:
+        return as_of + timedelta(days=rng.randint(*DEADLINE_DAYS))
+
+    found = []
+    if rng.random() < REQUIRE_ALL_SHARE:
+        found.append(_Requirement("all", None, "", info, levels[0], {}, deadline()))
+    if rng.random() < REQUIRE_TIER1_SHARE:
+        found.append(_Requirement("tier", 1, "", info, upper, {}, deadline()))
+    if rng.random() < REQUIRE_TAG_SHARE:
+        dimensions: dict[str, int] = {}
+        if rng.random() < DIMENSION_MINIMUM_SHARE:
+            scored = [d.key for d in info.fw.dimensions if d.maximum > 0]
+            for key in rng.sample(scored, min(len(scored), rng.randint(1, 2))):
+                dimensions[key] = 5 * rng.randint(8, 14)  # 40 % to 70 %
+        tag = rng.choice(KEY_TAGS)
+        found.append(_Requirement("tag", None, tag, info, upper, dimensions, deadline()))
+    return found
+
+
+def requirement_rows(
+    population: Population,
+    anchor_indices: range,
+    frameworks: dict[str, FrameworkInfo],
+    timeline: Timeline,
+) -> TableRows:
+    """The SupplyRequirement rows of a group of anchors (one query for their ids; the
+    ids of the rows are reserved). Call inside the transaction that writes the rows."""
+    anchors = [population.enterprise(index) for index in anchor_indices]
+    known = dict(
+        Enterprise.objects.filter(uscc__in=[a.uscc for a in anchors]).values_list("uscc", "pk")
+    )
+    as_of = timeline.as_of.date()
+    planned = [(a, r) for a in anchors for r in requirements_of(population, a, frameworks, as_of)]
+    rows = TableRows(SupplyRequirement, REQUIREMENT_FIELDS)
+    for pk, (anchor, req) in zip(
+        reserve_ids(SupplyRequirement, len(planned)), planned, strict=True
+    ):
+        created = timeline.as_of - timedelta(days=max(1, (as_of - req.deadline).days + 180))
+        rows.add(
+            (
+                pk,
+                known[anchor.uscc],
+                req.group,
+                req.tier,
+                req.tag,
+                req.framework.framework_id,
+                req.level,
+                encode_json(req.dimensions),
+                req.deadline,
+                "",
+                created,
+                created,
+            )
+        )
     return rows

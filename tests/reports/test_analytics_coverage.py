@@ -159,13 +159,29 @@ def test_suppliers_short_of_a_passed_deadline_count_as_overdue(
     row = {r["name"]: r for r in out["anchors"]}["苏州链主"]
     # Tier 2 must be L1 since 2020: s2 is, s5 (below L1) is not.
     assert (row["at_required"], row["overdue"]) == (2, 1)
-    # The same, checked link by link once a dimension minimum is asked elsewhere.
-    require(
-        chain["anchor"], level="L1", group="tag", tag="关键", min_dimension_percents={"data": 0}
-    )
-    row = {r["name"]: r for r in coverage(personas)["anchors"]}["苏州链主"]
-    assert (row["at_required"], row["overdue"]) == (2, 1)
     assert out["total"]["overdue"] == 1
+
+
+def test_counting_by_tier_and_rank_agrees_with_checking_each_link(
+    personas: Personas, chain: dict, settings
+) -> None:
+    """Anchors asking levels of all suppliers or of a tier are counted by level rank in
+    SQL; the others link by link. Both must give the same answer."""
+    settings.GRADIENT_BENCHMARK_MIN_GROUP = 1
+    anchor = chain["anchor"]
+    SupplyRequirement.objects.filter(anchor=anchor, group="tag").delete()
+    SupplyRequirement.objects.filter(anchor=anchor, group="tier", tier=2).update(
+        deadline=dt.date(2020, 1, 1)
+    )
+    require(anchor, level="L2", group="tier", tier=1)
+    by_rank = {r["name"]: r for r in coverage(personas)["anchors"]}["苏州链主"]
+    # A minimum every assessed supplier meets sends the anchor down the other path.
+    require(anchor, level="L1", min_dimension_percents={"data": 0})
+    by_link = {r["name"]: r for r in coverage(personas)["anchors"]}["苏州链主"]
+    assert by_rank == by_link
+    # s1 (tier 1, L2) meets all; s2 (tier 2, L1) too; s3 (tier 1, unassessed) does not;
+    # s5 (tier 2, below L1) does not and is past the 2020 deadline.
+    assert (by_rank["with_requirement"], by_rank["at_required"], by_rank["overdue"]) == (4, 2, 1)
 
 
 def test_the_dashboard_shows_overdue_suppliers(

@@ -20,7 +20,7 @@ from assessments.selectors import compiled_framework
 from assessments.services.rescoring import stored_result
 from enterprises import services
 from enterprises.models import Enterprise, SupplierLink
-from reports.models import PlanItem
+from reports.models import PlanItem, SupplyRequirement
 from reports.synthetic import synthetic_enterprises
 from reports.synthetic.history import Timeline
 from reports.synthetic.population import allocate, organisation_check
@@ -64,7 +64,17 @@ def population_signature() -> dict[str, Any]:
          link.created_at.isoformat())
         for link in SupplierLink.objects.select_related("anchor", "parent")
     )  # fmt: skip
-    return {"enterprises": enterprises, "assessments": assessments, "links": links}
+    requirements = sorted(
+        (r.anchor.uscc, r.group, r.tier, r.tag, r.framework_id, r.min_level_code,
+         json.dumps(r.min_dimension_percents, sort_keys=True), r.deadline.isoformat())
+        for r in SupplyRequirement.objects.select_related("anchor")
+    )  # fmt: skip
+    return {
+        "enterprises": enterprises,
+        "assessments": assessments,
+        "links": links,
+        "requirements": requirements,
+    }
 
 
 # --- counts and identity ------------------------------------------------------------------
@@ -274,6 +284,26 @@ def test_supplier_trees_are_well_formed() -> None:
         assert isinstance(link.tags, list)
     pairs = [(link.anchor_id, link.supplier_uscc) for link in links]
     assert len(pairs) == len(set(pairs))
+
+
+def test_anchors_require_levels_of_their_suppliers_as_real_anchors_do() -> None:
+    generate("--enterprises", "800", "--seed", "6", "--assessments", "800")
+    requirements = list(SupplyRequirement.objects.select_related("anchor", "framework"))
+    anchors = set(SupplierLink.objects.values_list("anchor_id", flat=True))
+    assert requirements and {r.anchor_id for r in requirements} <= anchors
+    assert {r.group for r in requirements} == {"all", "tier", "tag"}
+    as_of = date.fromisoformat(AS_OF)
+    assert min(r.deadline for r in requirements) < as_of < max(r.deadline for r in requirements)
+    for r in requirements:
+        version = FrameworkVersion.objects.latest_published(r.framework.code)
+        fw = compiled_framework(version)
+        assert r.min_level_code in {level.code for level in fw.levels}
+        keys = {d.key for d in fw.dimensions if d.maximum > 0}
+        assert set(r.min_dimension_percents) <= keys
+        assert all(40 <= p <= 70 for p in r.min_dimension_percents.values())
+        assert (r.tier is not None) == (r.group == "tier") and bool(r.tag) == (r.group == "tag")
+        assert r.created_at.date() < as_of
+    assert any(r.min_dimension_percents for r in requirements)
 
 
 # --- running twice --------------------------------------------------------------------------
