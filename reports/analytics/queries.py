@@ -48,7 +48,7 @@ def level_rows(
     gate index the number of enterprises missing that gate of their next level
     (``g<index>``). `by` may name ``city`` (the first four digits of the region code),
     ``industry_id``, ``size_class`` or ``clusters`` (an enterprise counts once in each
-    of its clusters; None for none). One query.
+    of its clusters; enterprises in none are left out). One query.
     """
     sums: dict[str, Any] = {}
     version: tuple[str, ...] = ()
@@ -61,9 +61,12 @@ def level_rows(
         # Versions place the columns; grouping by them otherwise would only widen the
         # groups (and PostgreSQL would then sort instead of hashing).
         version = ("s__framework_version_id",)
+    enterprises = scoped_enterprises(scope, filters)
+    if "clusters" in by:
+        # Only the clusters' members: those in none would only form a group to drop.
+        enterprises = enterprises.filter(clusters__isnull=False)
     return list(
-        scoped_enterprises(scope, filters)
-        .annotate(s=settled_join(filters), city=Substr("region_id", 1, 4))
+        enterprises.annotate(s=settled_join(filters), city=Substr("region_id", 1, 4))
         .values(*by, "s__level_code", *version)
         .annotate(
             n=Count("id"), percent_sum=Sum("s__percent"), percent_n=Count("s__percent"), **sums
