@@ -67,7 +67,7 @@ def officer() -> Any:
 
     return bureau_officer_create(
         username=OFFICER,
-        password="bench-export-officer-pw",
+        password="Kx9-export-timing-2026",  # passes the password validators
         region_codes=[PROVINCE],
         bureau_name="基准测试：省级主管部门",
     ).user
