@@ -275,10 +275,11 @@ def gate_misses(
 
 
 def analytics_dashboard(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """Everything the bureau dashboard shows, for one framework: ten queries whatever the
-    number of enterprises, four of which scan the scope (the overview with dimension
-    sums and gate counts, the city x industry x size breakdown, the clusters, the anchor
-    firms' links); the others read names, snapshots and requirements."""
+    """Everything the bureau dashboard shows, for one framework: ten or eleven queries
+    whatever the number of enterprises, four of which scan the scope (the overview with
+    dimension sums and gate counts, the city x industry x size breakdown, the clusters,
+    the anchor firms' links); the others read names, snapshots and requirements, and
+    the links of anchors whose requirements are checked link by link (coverage.py)."""
     parts = breakdowns(scope, filters)
     clusters = by_cluster(scope, filters)
     overview = parts["overview"]
