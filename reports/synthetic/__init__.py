@@ -5,7 +5,7 @@
     synthetic_population_delete()
 
 Modules: profile (the weights), population (who the n-th enterprise is), history (its
-assessments), supply (anchors' supplier trees), writer (COPY and friends), generate
+assessments), supply (anchors' supplier trees and requirements), writer (COPY and friends), generate
 (batches, workers, the service functions).
 """
 
