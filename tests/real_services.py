@@ -367,16 +367,21 @@ def _delete_queue(broker_url: str, queue: str) -> None:
         pass
 
 
+# Celery reads these from the environment before its configuration, so a test points
+# the app elsewhere through them.
+BROKER_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
+
+
 @contextmanager
 def celery_sending_to(queue: str, *, broker_url: str | None = None) -> Iterator[Any]:
-    """Make the test process's Celery app send to `queue` (on `broker_url`, with the
-    result backend there too, as in production's default) instead of running tasks
-    eagerly; restore the configured app afterwards. Yields the app."""
+    """Make the test process's Celery app send to `queue` instead of running tasks
+    eagerly, on `broker_url` when given (with the result backend there too, production's
+    default); restore the configured app afterwards. Yields the app."""
     from django.conf import settings
 
     from config.celery import app
 
-    def point(queue: str | None, broker: str, backend: str | None, eager: bool) -> None:
+    def point(queue: str | None, eager: bool, environment: dict[str, str | None]) -> None:
         conf = app.conf
         conf.task_default_queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
         conf.task_always_eager = eager
@@ -384,29 +389,25 @@ def celery_sending_to(queue: str, *, broker_url: str | None = None) -> Iterator[
         # reads the new default queue.
         for cached in ("queues", "default_queue", "router"):
             app.amqp.__dict__.pop(cached, None)
-        if (conf.broker_url, conf.result_backend) != (broker, backend):
-            conf.broker_url, conf.result_backend = broker, backend
-            # Pooled connections and the (per-thread) result backend still name the
-            # old broker: drop them so that the next send connects anew.
-            if app._pool is not None:
-                app._pool.force_close_all()
-            app._pool = None
-            app.amqp._producer_pool = None
-            app._backend_cache = None
-            app._local.__dict__.pop("backend", None)
+        if all(os.environ.get(name) == value for name, value in environment.items()):
+            return
+        for name, value in environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        # Pooled connections and the (per-thread) result backend still name the old
+        # broker: drop them so that the next send connects anew.
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
 
-    point(
-        queue,
-        broker_url or settings.CELERY_BROKER_URL,
-        broker_url or settings.CELERY_RESULT_BACKEND,
-        False,
-    )
+    configured = {name: os.environ.get(name) for name in BROKER_VARIABLES}
+    point(queue, False, dict.fromkeys(BROKER_VARIABLES, broker_url) if broker_url else configured)
     try:
         yield app
     finally:
-        point(
-            None,
-            settings.CELERY_BROKER_URL,
-            settings.CELERY_RESULT_BACKEND,
-            settings.CELERY_TASK_ALWAYS_EAGER,
-        )
+        point(None, settings.CELERY_TASK_ALWAYS_EAGER, configured)
