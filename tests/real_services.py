@@ -208,11 +208,13 @@ class PostgresCluster:
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "stop")
 
-    def execute(self, sql: str, *, database: str = "postgres") -> list[tuple[Any, ...]]:
+    def execute(
+        self, sql: str, params: tuple[Any, ...] = (), *, database: str = "postgres"
+    ) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(self.url(database), autocommit=True, connect_timeout=5) as conn:
-            cursor = conn.execute(sql)
+            cursor = conn.execute(sql, params)  # type: ignore[call-overload]
             return cursor.fetchall() if cursor.description else []
 
 
