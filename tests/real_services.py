@@ -126,7 +126,7 @@ class RedisServer:
         )
 
     def stop(self) -> None:
-        """Stop as an operator or a crash-looping host would: SIGTERM, and wait."""
+        """Stop it as an operator does: SIGTERM, then wait for it to exit."""
         if self.process is not None:
             stop_process(self.process)
 
