@@ -253,10 +253,33 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 # Default limits; each task sets tighter ones.
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
-# Redis redelivers an unacknowledged message after this many seconds: longer than any
-# task may run (the hard limit) and any retry countdown, so a slow task is never run
-# twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis redelivers an unacknowledged message after this many seconds: longer than
+    # any task may run (the hard limit) and any retry countdown, so a slow task is never
+    # run twice at once.
+    "visibility_timeout": 3600,
+    # Bounded connects and reads (kombu waits forever by default), for a Redis that
+    # vanishes without refusing connections: a failover, a dropped route.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+# Redis down must cost a request about a second, not its whole timeout: an enqueue that
+# fails is logged and left to beat's sweeps (tests/faults/test_broker_down.py). Sending
+# retries the broker three times within about a second (Celery's default, spelled
+# out). Before publishing, the sender also subscribes to the task's result on the result
+# backend (the broker's Redis by default), which by default retries 20 times a second
+# apart: a PDF request during an outage waited 19 s. One retry there, bounded sockets.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Losing the broker connection cancels running tasks (their messages come back anyway
 # with acks_late) instead of finishing them and being unable to acknowledge.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.real_services import unavailable
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -38,20 +40,14 @@ def journey_marks() -> list[pytest.MarkDecorator]:
     ]
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser journeys cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("playwright is not installed (make setup installs it)")
+        unavailable("browser journeys: playwright is not installed (make setup installs it)")
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (make setup installs Debian's chromium)")
+        unavailable(f"browser journeys: {CHROMIUM} is missing (make setup installs chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
