@@ -40,7 +40,7 @@ def assessment_get_for(user: Any, pk: Any, action: AssessmentAction = "view") ->
     - members of the enterprise: view (any role), edit (editor or admin); never review;
     - bureau officers whose scope covers the enterprise: view and review;
     - assessors: view and review what has been submitted for review;
-    - platform staff: view;
+    - platform staff: view (any other action is Forbidden);
     - members of an anchor firm the enterprise shared this assessment with (while the
       link stays accepted; see `active_shares`): view, read-only.
     Sharing: members list the shares, administrators share and unshare.
@@ -90,8 +90,12 @@ def assessment_get_for(user: Any, pk: Any, action: AssessmentAction = "view") ->
         if action in ("view", "review"):
             return assessment
         raise Forbidden(_("Assessors review; they do not change answers."))
-    if action == "view" and user.is_staff:
-        return assessment
+    if user.is_staff:
+        # Platform staff read everything and change nothing: a refused action on what
+        # they can see is a 403, as for officers and assessors above.
+        if action == "view":
+            return assessment
+        raise Forbidden(_("Platform staff may read an assessment but not change it."))
     if (
         active_shares()
         .filter(assessment_id=assessment.pk, link__anchor__memberships__user=user)

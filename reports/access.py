@@ -17,7 +17,12 @@ from .models import Certificate, ExportJob, SupplyRequirement
 
 
 def certificate_get_for(user: Any, serial: str, action: str = "revoke") -> Certificate:
-    """A certificate a bureau officer in scope or platform staff may revoke."""
+    """The certificate `serial` if `user` may `action` ("view" or "revoke") it.
+
+    Viewing follows its assessment. Bureau officers in scope and platform staff revoke;
+    anyone else who may view it (its enterprise's members, a customer it was shared
+    with) gets Forbidden, and anyone who may not even view it NotFound.
+    """
     certificate = Certificate.objects.select_related("framework").filter(serial=serial).first()
     if certificate is None or not getattr(user, "is_authenticated", False):
         raise NotFound(_("Certificate not found."))
@@ -27,7 +32,8 @@ def certificate_get_for(user: Any, serial: str, action: str = "revoke") -> Certi
         in_scope = Enterprise.objects.in_scope_of(user).filter(pk=certificate.enterprise_id)
         if getattr(user, "bureau_scope", None) is not None and in_scope.exists():
             return certificate
-        raise NotFound(_("Certificate not found."))
+        assessment_get_for(user, certificate.assessment_id, "view")  # NotFound if unseen
+        raise Forbidden(_("Only bureau officers in scope and platform staff revoke certificates."))
     assessment_get_for(user, certificate.assessment_id, "view")
     return certificate
 

@@ -90,7 +90,16 @@ class VerifyView(APIView):
 
 
 class RevokeView(APIView):
-    @extend_schema(request=RevokeInput, responses={200: OpenApiResponse(description="Revoked")})
+    @extend_schema(
+        request=RevokeInput,
+        responses={
+            200: OpenApiResponse(description="Revoked"),
+            400: None,
+            403: OpenApiResponse(description="The caller may read it but not revoke it"),
+            404: None,
+            409: OpenApiResponse(description="Already revoked"),
+        },
+    )
     def post(self, request: Request, serial: str) -> Response:
         certificate = certificate_get_for(request.user, serial, "revoke")
         data = RevokeInput(data=request.data)

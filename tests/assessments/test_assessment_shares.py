@@ -95,7 +95,7 @@ LIST_SHARES = {
     "officer": 403,  # may view the assessment, not whom it is shared with
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,  # may view the assessment, not whom it is shared with
 }
 
 
@@ -126,7 +126,7 @@ SHARE = {
     "officer": 403,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the assessment, changes nothing
 }
 
 

@@ -97,7 +97,7 @@ WRITE = {
     "officer": 404,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the draft, changes nothing
 }
 
 
@@ -105,6 +105,23 @@ WRITE = {
 def test_who_may_write_an_answer(personas: Personas, draft, persona: str, expected: int) -> None:
     response = put(api_as(personas.all()[persona]), draft.pk, "q_net", "full", 0)
     assert response.status_code == expected
+
+
+def test_platform_staff_read_a_draft_but_are_refused_a_write_with_403(
+    personas: Personas, draft
+) -> None:
+    """Staff see every assessment, so refusing them a change is "a role too low" (403,
+    as for officers and assessors), not a 404 that would deny what they just read."""
+    staff = api_as(personas.platform_admin)
+    assert staff.get(f"/api/v1/assessments/{draft.pk}/").status_code == 200
+    refused = put(staff, draft.pk, "q_net", "full", 0)
+    assert refused.status_code == 403
+    assert refused.json()["detail"]
+    submit = staff.post(f"/api/v1/assessments/{draft.pk}/submit/", {"pledge": True}, format="json")
+    assert submit.status_code == 403
+    assert not Answer.objects.filter(assessment=draft).exists()
+    draft.refresh_from_db()
+    assert draft.status == Assessment.Status.DRAFT
 
 
 def test_answers_carry_revisions_and_every_write_is_kept(personas: Personas, draft) -> None:
@@ -204,7 +221,7 @@ REVIEW = {
     "officer": 200,
     "other_officer": 404,
     "assessor": 200,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the assessment, does not review
 }
 
 

@@ -367,7 +367,7 @@ UPLOAD = {
     "officer": 404,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the draft, changes nothing
 }
 
 
@@ -453,7 +453,7 @@ MOVE = {
     "officer": 404,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,
 }
 
 

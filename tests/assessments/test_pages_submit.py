@@ -37,7 +37,7 @@ SUBMIT_PAGE = {
     "officer": 404,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the draft, does not submit it
 }
 
 
@@ -58,7 +58,7 @@ SUBMIT_POST = {
     "officer": 404,
     "other_officer": 404,
     "assessor": 404,
-    "platform_admin": 404,
+    "platform_admin": 403,
 }
 
 

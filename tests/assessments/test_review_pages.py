@@ -59,7 +59,7 @@ REVIEW_PAGE = {
     "officer": 200,
     "other_officer": 404,
     "assessor": 200,
-    "platform_admin": 404,
+    "platform_admin": 403,  # reads the assessment, does not review
 }
 
 

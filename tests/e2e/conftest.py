@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ class Journey:
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.name = name
-        self.step = 0
+        self.shots_taken = 0
         self.console_errors: list[str] = []
         self.page.on(
             "console",
@@ -74,12 +75,24 @@ class Journey:
         )
 
     def shot(self, label: str) -> Path:
-        self.step += 1
+        self.shots_taken += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^a-z0-9-]+", "-", label.lower()).strip("-")
-        path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{safe}.png"
+        path = SCREENSHOTS / f"{self.name}-{self.shots_taken:02d}-{safe}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    @contextmanager
+    def step(self, title: str) -> Iterator[None]:
+        """One step of a story told by this actor. A failure inside it is reported as
+        "<actor>: <step>: <the original error>" (chained to it), and the page the step
+        left behind is kept as `<actor>-NN-failed-....png`."""
+        try:
+            yield
+        except Exception as exc:
+            with suppress(Exception):
+                self.shot(f"failed-{title}"[:60])
+            raise AssertionError(f"{self.name}: {title}: {type(exc).__name__}: {exc}") from exc
 
     def sign_in(self, username: str, password: str) -> None:
         self.page.goto("/login/")

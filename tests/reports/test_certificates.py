@@ -150,10 +150,12 @@ def test_an_expired_certificate_says_so(issued: Certificate) -> None:
     assert verdict.signature_valid is False  # the stored dates were changed behind its back
 
 
+# The enterprise's members read the certificate, so refusing them is a 403 (DESIGN.md: a
+# role too low); those who cannot even read it get 404.
 REVOKE = {
-    "admin": 404,
-    "editor": 404,
-    "viewer": 404,
+    "admin": 403,
+    "editor": 403,
+    "viewer": 403,
     "outsider": 404,
     "anchor": 404,
     "officer": 200,
@@ -173,6 +175,23 @@ def test_who_may_revoke(
     assert response.status_code == expected
     issued.refresh_from_db()
     assert issued.status == ("revoked" if expected == 200 else "valid")
+
+
+def test_a_member_who_reads_the_certificate_is_refused_its_revocation_with_a_403(
+    personas: Personas, issued: Certificate
+) -> None:
+    url = f"/api/v1/certificates/{issued.serial}/revoke/"
+    readable = api_as(personas.admin).get(
+        f"/api/v1/assessments/{issued.assessment_id}/certificate/"
+    )
+    assert readable.status_code == 200
+    refused = api_as(personas.admin).post(url, {"reason": "自行撤销"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"]
+    hidden = api_as(personas.outsider).post(url, {"reason": "x"}, format="json")
+    assert hidden.status_code == 404  # no hint to those who cannot read it
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.VALID
 
 
 def test_revocation_needs_a_reason_and_shows_on_verify(

@@ -4,6 +4,9 @@
 (Nanjing). Each holds a settled assessment with a certificate and an adopted plan
 item, one awaiting review, a draft with an answer and an evidence file, a member, and a
 supplier link in which it is the supplier (accepted for `own`, invited for `other`).
+`own` has also shared its settled assessment with that anchor, so the anchor persona
+reads it (and only it: the assessment awaiting review stays unshared) while `other`,
+which never consented, shows it nothing.
 Everything is made through the services, as users would make it.
 """
 
@@ -19,6 +22,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Evidence
 from assessments.services.assessments import answer_save, assessment_start, assessment_submit
 from assessments.services.evidence import evidence_attach
+from assessments.services.shares import assessment_share
 from enterprises.errors import ValidationFailed
 from enterprises.models import (
     Enterprise,
@@ -27,7 +31,11 @@ from enterprises.models import (
     SupplierLink,
     User,
 )
-from enterprises.services_supply import reminder_opt_out_token, supplier_import_rejection_record
+from enterprises.services_supply import (
+    reminder_opt_out_token,
+    supplier_import_rejection_record,
+    supplier_link_accept,
+)
 from reports.models import Certificate, ExportJob, PlanItem, SupplyRequirement
 from reports.services.certificates import certificate_issue
 from reports.services.exports import export_job_request, export_job_run
@@ -105,9 +113,14 @@ def build_tenant(
         defaults={
             "supplier": enterprise,
             "supplier_name": enterprise.name,
-            "status": SupplierLink.Status.ACCEPTED if accepted else SupplierLink.Status.INVITED,
+            "status": SupplierLink.Status.INVITED,
         },
     )
+    if accepted:
+        # Consent, then the one thing consent alone does not open: this assessment's
+        # answers, shared with the anchor from the assessment's page.
+        link = supplier_link_accept(link=link, actor=admin)
+        assessment_share(assessment=settled, link=link, user=admin)
     member = Membership.objects.filter(enterprise=enterprise).exclude(user=admin).first() or (
         Membership.objects.get(enterprise=enterprise, user=admin)
     )
