@@ -19,10 +19,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+# The scripts import these from here, with the helpers below.
+from _results import Check as Check
+from _results import Summary as Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:////tmp/gradient-bench.sqlite3"
@@ -194,20 +198,10 @@ def _width(text: str) -> int:
 
 def machine_note() -> str:
     cores = os.cpu_count() or 1
-    return f"{cores} cores, {platform.machine()}, Python {platform.python_version()}"
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One headline line of a benchmark, as run_all.py writes it into RESULTS.md."""
-
-    benchmark: str
-    figure: str
-    baseline: str
-    ratio: str
-    target: str
-    met: bool | None = None
-    note: str = ""
+    load = os.getloadavg()[0]
+    return (
+        f"{cores} cores (load {load:.2f}), {platform.machine()}, Python {platform.python_version()}"
+    )
 
 
 def add_summary_argument(parser: argparse.ArgumentParser) -> None:
@@ -228,7 +222,7 @@ def write_summary(path: Path | None, summaries: Sequence[Summary], **extra: Any)
 def print_summary(summaries: Sequence[Summary]) -> None:
     print()
     print_table(
-        ["benchmark", "figure", "baseline", "ratio", "target", "met"],
+        ["benchmark", "figure", "baseline", "ratio", "target", "met", "note"],
         [
             [
                 s.benchmark,
@@ -237,6 +231,7 @@ def print_summary(summaries: Sequence[Summary]) -> None:
                 s.ratio,
                 s.target,
                 "-" if s.met is None else ("yes" if s.met else "NO"),
+                "; ".join(part for part in (s.reason, s.note) if part),
             ]
             for s in summaries
         ],
