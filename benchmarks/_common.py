@@ -29,7 +29,11 @@ from _results import Check as Check
 from _results import Summary as Summary
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "sqlite:////tmp/gradient-bench.sqlite3"
+# The benchmarks' own PostgreSQL database, never the one `make serve` or `make run` use:
+# it holds the synthetic population (build_synthetic_db.py) and whatever the scripts
+# make. DATABASE_URL overrides it (a SQLite URL works for the scripts that need no
+# population, e.g. bench_scoring; run_all.py needs PostgreSQL).
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/gradient_bench"
 SETTINGS_MODULE = "config.settings.local"
 
 
@@ -39,10 +43,8 @@ SETTINGS_MODULE = "config.settings.local"
 def bench_environment() -> dict[str, str]:
     """The environment variables every benchmark process (and server) runs with.
 
-    Without ``DATABASE_URL`` the benchmarks use a SQLite file under /tmp, so that
-    generated data never lands in ``var/db.sqlite3``. ``DJANGO_DEBUG`` defaults to off:
-    with DEBUG on Django keeps every SQL statement of the process in memory, which
-    would distort both the timings and the memory figures.
+    ``DJANGO_DEBUG`` defaults to off: with DEBUG on Django keeps every SQL statement of
+    the process in memory, which would distort both the timings and the memory figures.
     """
     return {
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE),
@@ -60,23 +62,33 @@ def database_label(url: str | None = None) -> str:
     return urlunsplit(parts)
 
 
-def _ensure_postgres_database(url: str) -> None:
-    """Create the PostgreSQL database named in ``url`` if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
+
+def ensure_postgres(url: str) -> None:
+    """PostgreSQL answers at ``url``, and the database exists (created if missing);
+    else exit with what to start or set (config/serve.py says it as for `make serve`)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from config.serve import NotReady, check_postgres
+
     try:
-        psycopg.connect(url, connect_timeout=5).close()
-        return
-    except psycopg.OperationalError as exc:
-        if "does not exist" not in str(exc):
-            raise
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    print(f"created database {name}")
+        check_postgres(url)
+    except NotReady as exc:
+        raise SystemExit(f"benchmarks: {exc}") from exc
+
+
+def ensure_redis(url: str) -> None:
+    """Redis answers at ``url``, else exit saying what to start or set."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from config.serve import NotReady, check_redis
+
+    try:
+        check_redis(url)
+    except NotReady as exc:
+        raise SystemExit(f"benchmarks: {exc}") from exc
 
 
 def setup_django(*, migrate: bool = True) -> str:
@@ -90,8 +102,8 @@ def setup_django(*, migrate: bool = True) -> str:
     for key, value in bench_environment().items():
         os.environ[key] = value
     url = os.environ["DATABASE_URL"]
-    if url.startswith(("postgres://", "postgresql://")):
-        _ensure_postgres_database(url)
+    if is_postgres(url):
+        ensure_postgres(url)
 
     import django
 
