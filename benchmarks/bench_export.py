@@ -72,7 +72,7 @@ def officer() -> Any:
 
     return bureau_officer_create(
         username=OFFICER,
-        password="bench-export-officer-pw",
+        password="Qz7-province-export-2026",  # unlike the username (validators)
         region_codes=[PROVINCE],
         bureau_name="基准测试：省级主管部门",
     ).user
