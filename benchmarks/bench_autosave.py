@@ -585,10 +585,13 @@ class Topology:
         names = Counter()
         for pid in processes:
             try:
-                command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            text = b" ".join(command).decode(errors="replace")
+            program = Path(argv[0].decode(errors="replace")).name
+            if program in ("sh", "bash", "dash"):
+                continue  # honcho runs each Procfile line through a shell
+            text = b" ".join(argv).decode(errors="replace")
             if "gunicorn" in text:
                 names["gunicorn"] += 1
             elif "celery" in text:
