@@ -45,11 +45,15 @@ def bench_environment() -> dict[str, str]:
 
     ``DJANGO_DEBUG`` defaults to off: with DEBUG on Django keeps every SQL statement of
     the process in memory, which would distort both the timings and the memory figures.
+    Celery runs eagerly in the benchmark processes (no broker): what they time happens in
+    them, and no task of theirs waits in a queue for a worker that is not there. Only
+    the load test's server gets a broker (bench_autosave.py).
     """
     return {
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG") or "0",
+        "CELERY_BROKER_URL": "",
     }
 
 
@@ -208,12 +212,11 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def machine_note() -> str:
+def machine_note(*, load: bool = True) -> str:
+    """The cores, and the load average now (the cores may be shared)."""
     cores = os.cpu_count() or 1
-    load = os.getloadavg()[0]
-    return (
-        f"{cores} cores (load {load:.2f}), {platform.machine()}, Python {platform.python_version()}"
-    )
+    now = f" (load {os.getloadavg()[0]:.2f})" if load else ""
+    return f"{cores} cores{now}, {platform.machine()}, Python {platform.python_version()}"
 
 
 def add_summary_argument(parser: argparse.ArgumentParser) -> None:
