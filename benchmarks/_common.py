@@ -59,11 +59,12 @@ def bench_environment() -> dict[str, str]:
 
 def database_label(url: str | None = None) -> str:
     """The database URL with any password masked, for printing."""
-    parts = urlsplit(url or bench_environment()["DATABASE_URL"])
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
+    url = url or bench_environment()["DATABASE_URL"]
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def is_postgres(url: str) -> bool:
