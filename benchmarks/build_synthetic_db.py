@@ -258,7 +258,7 @@ def build(args: argparse.Namespace) -> list[Summary]:
         record_key(args.enterprises, assessments, args.seed),
         {
             "seconds": seconds,
-            "built": time.strftime("%Y-%m-%d %H:%M"),
+            "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "load": load_before[0],
             "cores": cores,
         },
