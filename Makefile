@@ -19,11 +19,11 @@ serve: setup  ## Run the production topology (gunicorn, 2 Celery workers, beat) 
 test: setup  ## Run the whole suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set)
 	$(PY) -m pytest
 
-bench: setup  ## Time the hot paths and write benchmarks/RESULTS.md (set DATABASE_URL for PostgreSQL)
+bench: setup  ## Ensure the synthetic province (PostgreSQL gradient_bench or DATABASE_URL), run every benchmark and the load test, write benchmarks/RESULTS.md
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 .PHONY: bench-db
-bench-db: setup  ## Build the synthetic 50,000-firm population the analytics benchmarks use (set DATABASE_URL)
+bench-db: setup  ## Build (or reuse) the synthetic 50,000-firm population make bench runs on
 	$(PY) benchmarks/build_synthetic_db.py $(BENCH_DB_ARGS)
 
 setup: sysdeps venv messages

@@ -19,13 +19,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+# The scripts import these from here, with the helpers below.
+from _results import Check as Check
+from _results import Summary as Summary
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "sqlite:////tmp/gradient-bench.sqlite3"
+# The benchmarks' own PostgreSQL database, never the one `make serve` or `make run` use:
+# it holds the synthetic population (build_synthetic_db.py) and whatever the scripts
+# make. DATABASE_URL overrides it (a SQLite URL works for the scripts that need no
+# population, e.g. bench_scoring; run_all.py needs PostgreSQL).
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/gradient_bench"
 SETTINGS_MODULE = "config.settings.local"
 
 
@@ -35,44 +43,57 @@ SETTINGS_MODULE = "config.settings.local"
 def bench_environment() -> dict[str, str]:
     """The environment variables every benchmark process (and server) runs with.
 
-    Without ``DATABASE_URL`` the benchmarks use a SQLite file under /tmp, so that
-    generated data never lands in ``var/db.sqlite3``. ``DJANGO_DEBUG`` defaults to off:
-    with DEBUG on Django keeps every SQL statement of the process in memory, which
-    would distort both the timings and the memory figures.
+    ``DJANGO_DEBUG`` defaults to off: with DEBUG on Django keeps every SQL statement of
+    the process in memory, which would distort both the timings and the memory figures.
+    Celery runs eagerly in the benchmark processes (no broker): what they time happens in
+    them, and no task of theirs waits in a queue for a worker that is not there. Only
+    the load test's server gets a broker (bench_autosave.py).
     """
     return {
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG") or "0",
+        "CELERY_BROKER_URL": "",
     }
 
 
 def database_label(url: str | None = None) -> str:
     """The database URL with any password masked, for printing."""
-    parts = urlsplit(url or bench_environment()["DATABASE_URL"])
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
-
-
-def _ensure_postgres_database(url: str) -> None:
-    """Create the PostgreSQL database named in ``url`` if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
+    url = url or bench_environment()["DATABASE_URL"]
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def ensure_postgres(url: str) -> None:
+    """PostgreSQL answers at ``url``, and the database exists (created if missing);
+    else exit with what to start or set (config/serve.py says it as for `make serve`)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from config.serve import NotReady, check_postgres
+
     try:
-        psycopg.connect(url, connect_timeout=5).close()
-        return
-    except psycopg.OperationalError as exc:
-        if "does not exist" not in str(exc):
-            raise
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    print(f"created database {name}")
+        check_postgres(url)
+    except NotReady as exc:
+        raise SystemExit(f"benchmarks: {exc}") from exc
+
+
+def ensure_redis(url: str) -> None:
+    """Redis answers at ``url``, else exit saying what to start or set."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from config.serve import NotReady, check_redis
+
+    try:
+        check_redis(url)
+    except NotReady as exc:
+        raise SystemExit(f"benchmarks: {exc}") from exc
 
 
 def setup_django(*, migrate: bool = True) -> str:
@@ -86,8 +107,8 @@ def setup_django(*, migrate: bool = True) -> str:
     for key, value in bench_environment().items():
         os.environ[key] = value
     url = os.environ["DATABASE_URL"]
-    if url.startswith(("postgres://", "postgresql://")):
-        _ensure_postgres_database(url)
+    if is_postgres(url):
+        ensure_postgres(url)
 
     import django
 
@@ -192,22 +213,11 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def machine_note() -> str:
+def machine_note(*, load: bool = True) -> str:
+    """The cores, and the load average now (the cores may be shared)."""
     cores = os.cpu_count() or 1
-    return f"{cores} cores, {platform.machine()}, Python {platform.python_version()}"
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One headline line of a benchmark, as run_all.py writes it into RESULTS.md."""
-
-    benchmark: str
-    figure: str
-    baseline: str
-    ratio: str
-    target: str
-    met: bool | None = None
-    note: str = ""
+    now = f" (load {os.getloadavg()[0]:.2f})" if load else ""
+    return f"{cores} cores{now}, {platform.machine()}, Python {platform.python_version()}"
 
 
 def add_summary_argument(parser: argparse.ArgumentParser) -> None:
@@ -228,7 +238,7 @@ def write_summary(path: Path | None, summaries: Sequence[Summary], **extra: Any)
 def print_summary(summaries: Sequence[Summary]) -> None:
     print()
     print_table(
-        ["benchmark", "figure", "baseline", "ratio", "target", "met"],
+        ["benchmark", "figure", "baseline", "ratio", "target", "met", "note"],
         [
             [
                 s.benchmark,
@@ -237,6 +247,7 @@ def print_summary(summaries: Sequence[Summary]) -> None:
                 s.ratio,
                 s.target,
                 "-" if s.met is None else ("yes" if s.met else "NO"),
+                "; ".join(part for part in (s.reason, s.note) if part),
             ]
             for s in summaries
         ],

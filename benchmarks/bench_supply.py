@@ -1,9 +1,8 @@
 """Time an anchor firm's supply chain at scale: importing suppliers from xlsx, and the
 dashboard of an anchor with thousands of suppliers.
 
-    python benchmarks/bench_supply.py [--suppliers 5000] [--repeat 5] [--fresh]
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/gradient_bench \\
-        python benchmarks/bench_supply.py --suppliers 5000
+    python benchmarks/bench_supply.py [--suppliers 5000] [--repeat 5] [--keep] [--fresh]
+    python benchmarks/bench_supply.py --cleanup        # delete a chain left by --keep
 
 Import: an xlsx workbook of ``--suppliers`` rows (valid codes, names, emails) goes
 through ``enterprises.services_supply.supplier_import`` for an anchor without links,
@@ -11,15 +10,21 @@ inside a transaction that is rolled back (so no invitation email is sent and eve
 repeat starts equal). Baseline: pandas reading the same bytes (the first step of the
 import).
 
-Dashboard: an anchor with ``--suppliers`` links created once with bulk inserts (and
-reused while the count matches): 70% registered; of those 80% accepted, the rest
-invited, declined or revoked; tiers 1-3 with parents and tags; three quarters of the
-registered suppliers assessed with ``assessments.synthetic`` realistic answers scored
-by the engine (smart-factory-gradient and the SME framework, some with an earlier
-result, reviews confirmed or pending, certificates, drafts), and three requirements.
+Dashboard: an anchor with ``--suppliers`` links created with bulk inserts: 70%
+registered; of those 80% accepted, the rest invited, declined or revoked; tiers 1-3 with
+parents and tags; three quarters of the registered suppliers assessed with
+``assessments.synthetic`` realistic answers scored by the engine (smart-factory-gradient
+and the SME framework, some with an earlier result, reviews confirmed or pending,
+certificates, drafts), and three requirements.
 Baseline: the bare supplier-links query (the link columns the dashboard reads).
 Timed: the bulk facts, the dashboard selector, the page, the API, the export rows, the
-xlsx download and the supplier list page.
+xlsx export job the dashboard's button requests (``anchor.suppliers``, run in-process
+as a worker runs it) and the supplier list page.
+
+Its enterprises (``基准供应链企业…``, in Jiangsu's regions) would count in the bureau
+dashboards and exports of the synthetic province, so the script deletes everything it
+made when it finishes; ``--keep`` leaves the chain for a quicker next run (reused while
+the count matches), and ``make bench`` removes a chain left behind before it starts.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 import _common
-from _common import Summary, fmt_ratio, fmt_seconds, median
+from _common import Check, Summary, fmt_ratio, fmt_seconds, median
 
 NAME_PREFIX = "基准供应链企业"
 ANCHOR_NAME = "基准链主集团"
@@ -56,6 +61,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--import-repeat", type=int, default=3, help="Timed imports.")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--fresh", action="store_true", help="Recreate the chain.")
+    parser.add_argument("--keep", action="store_true", help="Leave the chain for the next run.")
+    parser.add_argument("--cleanup", action="store_true", help="Delete the chain and exit.")
     parser.add_argument("--populate-only", action="store_true", help=argparse.SUPPRESS)
     _common.add_summary_argument(parser)
     return parser.parse_args()
@@ -94,6 +101,30 @@ def chain_size() -> int:
     return SupplierLink.objects.filter(anchor__name=ANCHOR_NAME).count()
 
 
+def remove_rows() -> int:
+    """Delete every row this script makes (anchors, suppliers, their links, assessments,
+    certificates, requirements, the anchor's user); return how many were deleted."""
+    from assessments.models import Assessment
+    from enterprises.models import Enterprise, SupplierLink, User
+    from reports.models import Certificate, SupplyRequirement
+
+    anchors = Enterprise.objects.filter(name__in=(ANCHOR_NAME, IMPORT_ANCHOR_NAME))
+    ours = Enterprise.objects.filter(name__startswith=NAME_PREFIX)
+    deleted = 0
+    # Links and requirements first; certificates protect their assessments and firms.
+    for queryset in (
+        SupplierLink.objects.filter(anchor__in=anchors),
+        SupplyRequirement.objects.filter(anchor__in=anchors),
+        Certificate.objects.filter(enterprise__in=ours),
+        Assessment.objects.filter(enterprise__in=ours),
+        ours,
+        anchors,
+        User.objects.filter(username=ANCHOR_USER),
+    ):
+        deleted += queryset.delete()[0]
+    return deleted
+
+
 def populate(suppliers: int, seed: int) -> None:
     """Replace the benchmark chain with ``suppliers`` fresh links (child process)."""
     from django.db import connection, transaction
@@ -110,14 +141,9 @@ def populate(suppliers: int, seed: int) -> None:
 
     started = time.perf_counter()
     rng = random.Random(seed)
+    if removed := remove_rows():
+        print(f"removed the previous benchmark chain ({removed:,} rows)", flush=True)
     anchor = anchor_of(ANCHOR_NAME, "PA")
-    print("removing the previous benchmark chain ...", flush=True)
-    SupplierLink.objects.filter(anchor=anchor).delete()
-    SupplyRequirement.objects.filter(anchor=anchor).delete()
-    old = Enterprise.objects.filter(name__startswith=NAME_PREFIX)
-    Certificate.objects.filter(enterprise__in=old).delete()
-    Assessment.objects.filter(enterprise__in=old).delete()
-    old.delete()
     user, _ = User.objects.get_or_create(username=ANCHOR_USER)
     Membership.objects.get_or_create(user=user, enterprise=anchor, defaults={"role": "admin"})
 
@@ -335,7 +361,22 @@ def main() -> None:
     if args.populate_only:
         populate(args.suppliers, args.seed)
         return
+    if args.cleanup:
+        print(f"deleted the benchmark chain: {remove_rows():,} rows")
+        return
+    try:
+        bench(args, database)
+    finally:
+        if not args.keep:
+            started = time.perf_counter()
+            removed = remove_rows()
+            print(
+                f"removed the benchmark chain ({removed:,} rows) in "
+                f"{fmt_seconds(time.perf_counter() - started)}; --keep leaves it"
+            )
 
+
+def bench(args: argparse.Namespace, database: str) -> None:
     import pandas as pd
     from django.db import transaction
     from django.test import Client
@@ -393,9 +434,29 @@ def main() -> None:
     from enterprises.models import Enterprise
 
     anchor = Enterprise.objects.get(name=ANCHOR_NAME)
+    anchor_user = User.objects.get(username=ANCHOR_USER)
     client = Client()
-    client.force_login(User.objects.get(username=ANCHOR_USER))
+    client.force_login(anchor_user)
     page = f"/enterprises/{anchor.pk}/suppliers/dashboard/"
+
+    def xlsx_job() -> int:
+        """The dashboard's xlsx: an export job run as the worker runs it, then removed."""
+        from reports.models import ExportJob
+        from reports.services.exports import export_job_run
+
+        job = ExportJob.objects.create(
+            requested_by=anchor_user,
+            kind="anchor.suppliers",
+            format="xlsx",
+            params={"anchor": str(anchor.pk)},
+            language="zh-hans",
+        )
+        state = export_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert state == ExportJob.State.DONE, (state, job.error)
+        job.file.storage.delete(job.file.name)
+        job.delete()
+        return job.file_size
 
     def bare_links() -> int:
         return len(
@@ -431,7 +492,7 @@ def main() -> None:
             lambda: get(f"/api/v1/enterprises/{anchor.pk}/suppliers/dashboard/"),
         ),
         ("export rows (iterate all)", export_rows),
-        ("xlsx download (GET)", lambda: get(page + "export.xlsx")),
+        ("xlsx export job (anchor.suppliers)", xlsx_job),
         ("supplier list page 1 (GET)", lambda: get(f"/enterprises/{anchor.pk}/suppliers/")),
         ("supplier list rows (50)", lambda: anchor_supplier_rows(anchor, limit=50)),
     ]
@@ -492,26 +553,39 @@ def main() -> None:
         ],
     )
     page_median = median(times["dashboard page (GET)"])
-    summaries = [
-        Summary(
-            benchmark="bench_supply",
-            figure=f"import {args.suppliers:,} suppliers from xlsx: {fmt_seconds(imported)}",
-            baseline=f"pandas read_excel {fmt_seconds(read)}",
-            ratio=fmt_ratio(imported / read),
-            target=f"< {IMPORT_TARGET:.0f} s",
-            met=imported < IMPORT_TARGET if args.suppliers >= 5000 else None,
-        ),
-        Summary(
-            benchmark="bench_supply",
-            figure=f"dashboard page, {args.suppliers:,} suppliers: {fmt_seconds(page_median)}",
-            baseline=f"bare links query {fmt_seconds(base)}",
-            ratio=fmt_ratio(page_median / base),
-            target=f"< {PAGE_TARGET:.1f} s",
-            met=page_median < PAGE_TARGET if args.suppliers >= 5000 else None,
-            note=f"selector {fmt_seconds(median(times['dashboard selector']))}, "
-            f"xlsx {fmt_seconds(median(times['xlsx download (GET)']))}",
-        ),
-    ]
+    # The targets are for 5,000 suppliers; a smaller chain is reported for scale only.
+    at_scale = args.suppliers >= 5000
+    smaller = "" if at_scale else f"the target is for 5,000 suppliers, not {args.suppliers:,}"
+    import_fields = {
+        "benchmark": "bench_supply: xlsx import",
+        "figure": f"import {args.suppliers:,} suppliers from xlsx: {fmt_seconds(imported)}",
+        "baseline": f"pandas read_excel {fmt_seconds(read)}",
+        "ratio": fmt_ratio(imported / read),
+        "target": f"< {IMPORT_TARGET:.0f} s at 5,000",
+    }
+    page_fields = {
+        "benchmark": "bench_supply: dashboard page",
+        "figure": f"dashboard page, {args.suppliers:,} suppliers: {fmt_seconds(page_median)}",
+        "baseline": f"bare links query {fmt_seconds(base)}",
+        "ratio": fmt_ratio(page_median / base),
+        "target": f"< {PAGE_TARGET:.1f} s at 5,000",
+        "note": f"selector {fmt_seconds(median(times['dashboard selector']))}, "
+        f"xlsx export job {fmt_seconds(median(times['xlsx export job (anchor.suppliers)']))}",
+    }
+    if at_scale:
+        summaries = [
+            Summary.checked(
+                [Check("import", imported, IMPORT_TARGET, unit=fmt_seconds)], **import_fields
+            ),
+            Summary.checked(
+                [Check("page", page_median, PAGE_TARGET, unit=fmt_seconds)], **page_fields
+            ),
+        ]
+    else:
+        summaries = [
+            Summary(**import_fields, reason=smaller),
+            Summary(**page_fields, reason=smaller),
+        ]
     _common.print_summary(summaries)
     _common.write_summary(args.summary_json, summaries, database=database)
 

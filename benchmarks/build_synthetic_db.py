@@ -12,9 +12,11 @@ anchors' supplier trees. 50,000 enterprises and 200,000 assessments take a few m
 on PostgreSQL with 2 cores; SQLite works for small N only.
 
 A population already present with the same size and seed is reused (so ``make bench``
-can call this first at no cost); ``--fresh`` rebuilds it. Benchmark scripts call
-``ensure_population()``, which runs this script in a child process when needed, so the
-generator's memory never shows in their peak.
+runs this first at no cost); ``--fresh`` rebuilds it. The time of each build is kept in
+``var/bench-populations.json``, so that a run reusing the population still reports how
+long building it took. ``--remove-benchmark-rows`` (what ``make bench`` passes) also
+deletes the rows other benchmark scripts make and remove themselves, left behind when
+one of them was interrupted, so that every script sees the population alone.
 
 Prints the wall time, the CPU time of this process and of its worker processes, the
 machine's load average (the cores may be shared), and on PostgreSQL the database size.
@@ -23,21 +25,21 @@ machine's load average (the cores may be shared), and on PostgreSQL the database
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
-import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import _common
-from _common import Summary, fmt_seconds
+from _common import Check, Summary, fmt_seconds
 
 DEFAULT_ENTERPRISES = 50_000
 DEFAULT_SEED = 2026
 TARGET_SECONDS = 300.0  # "a few minutes" for 50,000 / 200,000 on 2 cores
+RECORDS = _common.ROOT / "var" / "bench-populations.json"  # var/ is not committed
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,6 +50,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD (default today).")
     parser.add_argument("--workers", type=int, default=None, help="Default: the cores.")
     parser.add_argument("--fresh", action="store_true", help="Rebuild even if present.")
+    parser.add_argument(
+        "--remove-benchmark-rows",
+        action="store_true",
+        help="Also delete the rows other benchmark scripts left (an interrupted run).",
+    )
     _common.add_summary_argument(parser)
     return parser.parse_args(argv)
 
@@ -142,19 +149,77 @@ def track_database_cpu() -> Any:
     return total
 
 
+def record_key(enterprises: int, assessments: int, seed: int) -> str:
+    return f"{_common.database_label()} {enterprises}/{assessments}/{seed}"
+
+
+def read_record(key: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(RECORDS.read_text("utf-8")).get(key)
+    except (OSError, ValueError):
+        return None
+
+
+def write_record(key: str, record: dict[str, Any]) -> None:
+    try:
+        records = json.loads(RECORDS.read_text("utf-8"))
+    except (OSError, ValueError):
+        records = {}
+    records[key] = record
+    RECORDS.parent.mkdir(parents=True, exist_ok=True)
+    RECORDS.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def population_label(enterprises: int, assessments: int) -> str:
+    return f"generate {enterprises:,} enterprises / {assessments:,} assessments"
+
+
+def target_of(enterprises: int, assessments: int) -> tuple[str, bool]:
+    """The target text, and whether it applies (the issue's size only)."""
+    full = enterprises == DEFAULT_ENTERPRISES and assessments == 4 * DEFAULT_ENTERPRISES
+    return (f"< {fmt_seconds(TARGET_SECONDS)}" if full else "(reported)"), full
+
+
+def reused(args: argparse.Namespace, assessments: int, found: dict[str, Any]) -> Summary:
+    """The row of a population this run did not build: the time its build took."""
+    print(
+        f"reusing the synthetic population: {found['enterprises']:,} enterprises, "
+        f"{found['assessments']:,} assessments submitted {found['first']:%Y-%m-%d} to "
+        f"{found['last']:%Y-%m-%d} (seed {args.seed}); --fresh rebuilds it"
+    )
+    print(f"database size: {database_size()}")
+    target, applies = target_of(args.enterprises, assessments)
+    fields = {
+        "benchmark": population_label(args.enterprises, assessments),
+        "baseline": "-",
+        "ratio": "-",
+        "target": target,
+    }
+    record = read_record(record_key(args.enterprises, assessments, args.seed))
+    if record is None:
+        return Summary(
+            **fields,
+            figure="reused (present; its build time was not recorded here)",
+            reason="not built in this run; --fresh-population rebuilds and times it",
+        )
+    note = (
+        f"reused: built {record['built']} (load {record['load']:.1f}); not rebuilt in this "
+        "run (--fresh-population rebuilds and times it)"
+    )
+    figure = fmt_seconds(record["seconds"])
+    if not applies:
+        return Summary(**fields, figure=figure, note=note)
+    check = Check("build", record["seconds"], TARGET_SECONDS, unit=fmt_seconds)
+    return Summary.checked([check], **fields, figure=figure, note=note)
+
+
 def build(args: argparse.Namespace) -> list[Summary]:
     from django.core.management import call_command
 
     assessments = 4 * args.enterprises if args.assessments is None else args.assessments
     found = present(args.enterprises, args.seed, assessments)
     if found and not args.fresh:
-        print(
-            f"reusing the synthetic population: {found['enterprises']:,} enterprises, "
-            f"{found['assessments']:,} assessments submitted {found['first']:%Y-%m-%d} to "
-            f"{found['last']:%Y-%m-%d} (seed {args.seed}); --fresh rebuilds it"
-        )
-        print(f"database size: {database_size()}")
-        return []
+        return [reused(args, assessments, found)]
     batches_cpu = track_database_cpu()
     load_before = os.getloadavg()
     cpu_before = cpu_seconds()
@@ -189,32 +254,49 @@ def build(args: argparse.Namespace) -> list[Summary]:
         f"on {cores} cores"
     )
     print(f"database size: {database_size()}")
-    full_size = args.enterprises == DEFAULT_ENTERPRISES and assessments == 4 * DEFAULT_ENTERPRISES
-    return [
-        Summary(
-            benchmark=f"generate {args.enterprises:,} enterprises / {assessments:,} assessments",
-            figure=fmt_seconds(seconds),
-            baseline="-",
-            ratio="-",
-            target=f"< {fmt_seconds(TARGET_SECONDS)}" if full_size else "(reported)",
-            met=seconds < TARGET_SECONDS if full_size else None,
-            note=f"{_common.database_vendor()}; load {load_before[0]:.1f}"
-            + (f"; CPU / cores {fmt_seconds(idle_estimate)}" if idle_estimate else ""),
-        )
-    ]
+    write_record(
+        record_key(args.enterprises, assessments, args.seed),
+        {
+            "seconds": seconds,
+            "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load": load_before[0],
+            "cores": cores,
+        },
+    )
+    target, applies = target_of(args.enterprises, assessments)
+    fields = {
+        "benchmark": population_label(args.enterprises, assessments),
+        "figure": fmt_seconds(seconds),
+        "baseline": "-",
+        "ratio": "-",
+        "target": target,
+        "note": f"{_common.database_vendor()}"
+        + (f"; CPU / cores {fmt_seconds(idle_estimate)}" if idle_estimate else ""),
+    }
+    if not applies:
+        return [Summary(**fields)]
+    return [Summary.checked([Check("build", seconds, TARGET_SECONDS, unit=fmt_seconds)], **fields)]
 
 
-def ensure_population(
-    enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED, *extra: str
-) -> None:
-    """Make sure the benchmark database holds this population (for bench_* scripts).
+def remove_benchmark_rows() -> None:
+    """Delete what the other benchmark scripts make (and delete themselves when they
+    finish): left behind only when one was interrupted, or by an older version."""
+    import bench_autosave
+    import bench_rescore
+    import bench_supply
 
-    Runs this script in a child process, which reuses a matching population at once.
-    """
-    script = Path(__file__).resolve()
-    command = [sys.executable, str(script), "--enterprises", str(enterprises)]
-    command += ["--seed", str(seed), *extra]
-    subprocess.run(command, check=True, cwd=_common.ROOT)  # noqa: S603 - our own script
+    for name, remove in (
+        ("bench_rescore", bench_rescore.remove_rows),
+        ("bench_supply", bench_supply.remove_rows),
+        ("bench_autosave", bench_autosave.remove_rows),
+    ):
+        started = time.perf_counter()
+        removed = remove()
+        if removed:
+            print(
+                f"removed {removed:,} rows {name} left behind "
+                f"in {fmt_seconds(time.perf_counter() - started)}"
+            )
 
 
 def main() -> None:
@@ -222,8 +304,9 @@ def main() -> None:
     database = _common.setup_django()
     print(f"database: {database}; machine: {_common.machine_note()}", flush=True)
     summaries = build(args)
-    if summaries:
-        _common.print_summary(summaries)
+    if args.remove_benchmark_rows:
+        remove_benchmark_rows()
+    _common.print_summary(summaries)
     _common.write_summary(args.summary_json, summaries)
 
 
