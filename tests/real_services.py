@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
 
+import kombu.pools
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -399,9 +400,11 @@ def celery_sending_to(queue: str, *, broker_url: str | None = None) -> Iterator[
             else:
                 os.environ[name] = value
         # Pooled connections and the (per-thread) result backend still name the old
-        # broker: drop them so that the next send connects anew.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # broker: drop them so that the next send connects anew. The pools live in
+        # kombu's registry, keyed by broker: closing one there would leave a closed pool
+        # for the next user of that broker ("Acquire on closed pool"), so the registry
+        # is cleared too.
+        kombu.pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
         app._backend_cache = None
