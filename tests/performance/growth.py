@@ -55,7 +55,7 @@ from enterprises.services_supply import (
     supplier_link_update,
 )
 from reports.analytics.snapshots import analytics_snapshots_build_all
-from reports.models import Certificate, PlanItem
+from reports.models import Certificate, ExportJob, PlanItem
 from reports.services.certificates import certificate_issue, certificate_revoke
 from reports.services.exports import export_job_give_up, export_job_request, export_job_run
 from reports.services.plans import assessment_plan, plan_item_adopt, plan_item_update
@@ -363,12 +363,14 @@ def _grow_tenant(world: World, tenant: Tenant, officer: User | None) -> None:
     )
     reminder_preference_set(enterprise=enterprise, enabled=True, language="en")
     # Exports: the administrator's of its suppliers; the officer's, done, failed and one
-    # left queued (a round leaves no more than one queued: an officer may have five).
+    # left queued (the previous round's then runs: an officer may have five in flight).
     job = export_job_request(
         user=admin, kind="anchor.suppliers", format="xlsx", filters={"anchor": str(enterprise.pk)}
     )
     export_job_run(job_id=job.pk)
     if officer is not None:
+        for queued in ExportJob.objects.filter(requested_by=officer).in_flight():
+            export_job_run(job_id=queued.pk)
         job = export_job_request(user=officer, kind="bureau.enterprises", format="csv", filters={})
         export_job_run(job_id=job.pk)
         failed = export_job_request(
