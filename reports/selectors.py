@@ -426,9 +426,21 @@ def anchor_supplier_rows(
         .order_by("-submitted_at", "-id")
         .values("pk")[:1]
     )
+    # Only the columns a row shows: an anchor may have thousands of links, and building
+    # whole links and enterprises (dates, JSON) took as long as the query itself.
     ordered = (
         SupplierLink.objects.filter(anchor=anchor)
         .select_related("supplier")
+        .only(
+            "id",
+            "status",
+            "tier",
+            "tags",
+            "parent_id",
+            "supplier_name",
+            "supplier_uscc",
+            "supplier__name",
+        )
         .annotate(latest_assessment_id=Subquery(latest))
         .order_by("tier", "supplier_name", "id")
     )
