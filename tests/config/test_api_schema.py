@@ -37,11 +37,12 @@ def test_schema_and_docs_are_served_from_the_project(client: Client) -> None:
 def test_the_schema_is_the_same_for_every_visitor(personas) -> None:
     """What allows one schema per process: generated afresh for each, anonymous and
     signed-in visitors get the same document."""
-    from config.views import _schemas
+    from config.views import _rendered, _schemas
 
     bodies = []
     for user in (None, personas.admin, personas.officer, personas.platform_admin):
         _schemas.clear()
+        _rendered.clear()
         client = Client()
         if user is not None:
             client.force_login(user)
@@ -54,7 +55,7 @@ def test_the_schema_is_the_same_for_every_visitor(personas) -> None:
 def test_the_schema_is_generated_once_per_language(monkeypatch) -> None:
     from drf_spectacular.generators import SchemaGenerator
 
-    from config.views import _schemas
+    from config.views import _rendered, _schemas
 
     generated = []
     original = SchemaGenerator.get_schema
@@ -65,13 +66,20 @@ def test_the_schema_is_generated_once_per_language(monkeypatch) -> None:
 
     monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
     _schemas.clear()
+    _rendered.clear()
     client = Client()
     json_schema = client.get("/api/schema/?format=json")
     yaml_schema = client.get("/api/schema/")
     again = client.get("/api/schema/?format=json")
+    yaml_again = client.get("/api/schema/")
     assert len(generated) == 1
     assert again.content == json_schema.content
-    assert yaml_schema["Content-Type"].startswith("application/vnd.oai.openapi")
-    assert b"openapi:" in yaml_schema.content
+    assert again["Content-Type"] == json_schema["Content-Type"]
+    assert again["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert yaml_again.content == yaml_schema.content
+    assert yaml_again["Content-Type"] == yaml_schema["Content-Type"]
+    assert yaml_again["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert b"openapi:" in yaml_again.content
+    assert "attachment" not in again["Content-Disposition"]
     assert client.get("/api/schema/?format=json&lang=en").status_code == 200
     assert len(generated) == 2
