@@ -67,9 +67,12 @@ class FrameworkListView(APIView):
     @extend_schema(responses={200: FrameworkSummaryList})
     def get(self, request: Request) -> Response:
         latest: dict[str, FrameworkVersion] = {}
+        # Documents deferred: every published version is listed to find the latest ones,
+        # whose summaries come from the compiled forms cached per process.
         versions = (
             FrameworkVersion.objects.published()
             .select_related("framework")
+            .defer("definition", "source")
             .order_by("framework__code", "-published_at", "-id")
         )
         for version in versions:

@@ -28,9 +28,13 @@ class FrameworkVersionQuerySet(models.QuerySet):
         return self.filter(status=FrameworkVersion.Status.PUBLISHED)
 
     def latest_published(self, code: str) -> FrameworkVersion | None:
+        """The latest published version of `code`, its document deferred: the compiled
+        form (assessments.selectors.compiled_framework) is cached per process, so most
+        callers never need the hundreds of KB of JSON and YAML, which load on first use."""
         return (
             self.published()
             .select_related("framework")
+            .defer("definition", "source")
             .filter(framework__code=code)
             .order_by("-published_at", "-id")
             .first()

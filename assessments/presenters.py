@@ -65,17 +65,42 @@ def question_public(q: dict[str, Any]) -> dict[str, Any]:
 
 
 def framework_summary(version: FrameworkVersion) -> dict[str, Any]:
-    doc = version.definition
+    """Code, version, title, status and levels, from the compiled form (cached per
+    process), so that `version` may defer its document."""
+    from .selectors import compiled_framework
+
+    compiled = compiled_framework(version)
     return {
         "code": version.framework.code,
         "version": version.version,
-        "title": tr(doc.get("title")),
+        "title": tr(compiled.title),
         "status": version.status,
-        "levels": [{"code": lv["code"], "name": tr(lv.get("name"))} for lv in doc["levels"]],
+        "levels": [{"code": level.code, "name": tr(level.name)} for level in compiled.levels],
     }
 
 
+# Presented published and retired versions, per process: (pk, version, publication,
+# status, language) -> framework_full's document. They never change once published.
+_presented: dict[tuple[int, str, Any, str, str], dict[str, Any]] = {}
+
+
 def framework_full(version: FrameworkVersion) -> dict[str, Any]:
+    """The whole version as an enterprise sees it (no scores), in the active language.
+
+    Kept per process and language for published and retired versions, so that pages
+    (the questionnaire first) neither read the document again nor present its hundred
+    questions anew: callers must not change what this returns.
+    """
+    if version.status == FrameworkVersion.Status.DRAFT:
+        return _framework_full(version)
+    key = (version.pk, version.version, version.published_at, version.status, lang())
+    found = _presented.get(key)
+    if found is None:
+        found = _presented[key] = _framework_full(version)
+    return found
+
+
+def _framework_full(version: FrameworkVersion) -> dict[str, Any]:
     doc = version.definition
     dimensions = []
     for dim in doc["dimensions"]:

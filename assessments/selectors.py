@@ -35,6 +35,7 @@ def framework_version_get(code: str, version: str | None = None) -> FrameworkVer
     else:
         found = (
             FrameworkVersion.objects.select_related("framework")
+            .defer("definition", "source")
             .filter(framework__code=code, version=version)
             .exclude(status=FrameworkVersion.Status.DRAFT)
             .first()

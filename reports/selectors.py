@@ -85,9 +85,10 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
 
 
 def _level_index(assessment: Assessment) -> dict[str, tuple[int, Any]]:
-    """Level code -> (rank from 1 at the bottom, bilingual name), from the pinned version."""
-    levels = assessment.framework_version.definition.get("levels", [])
-    return {lv["code"]: (rank, lv.get("name")) for rank, lv in enumerate(levels, start=1)}
+    """Level code -> (rank from 1 at the bottom, bilingual name), from the pinned version
+    (its compiled form: the document itself stays unread)."""
+    levels = compiled_framework(assessment.framework_version).levels
+    return {level.code: (rank, level.name) for rank, level in enumerate(levels, start=1)}
 
 
 def no_level_name(assessment: Assessment) -> str:
@@ -172,7 +173,6 @@ def result_summary(assessment: Assessment, data: AssessmentResult) -> dict[str, 
     dimensions such as scenes), and those are not `scored`.
     """
     result = data.result
-    doc = assessment.framework_version.definition
     dimensions = []
     for d in result["dimensions"]:
         dimensions.append(
@@ -202,7 +202,7 @@ def result_summary(assessment: Assessment, data: AssessmentResult) -> dict[str, 
     next_level = result.get("next_level")
     return {
         "preview": data.preview,
-        "framework_title": tr(doc.get("title")),
+        "framework_title": tr(compiled_framework(assessment.framework_version).title),
         "framework_code": result["framework_code"],
         "framework_version": result["framework_version"],
         "engine_version": result["engine_version"],
@@ -426,9 +426,21 @@ def anchor_supplier_rows(
         .order_by("-submitted_at", "-id")
         .values("pk")[:1]
     )
+    # Only the columns a row shows: an anchor may have thousands of links, and building
+    # whole links and enterprises (dates, JSON) took as long as the query itself.
     ordered = (
         SupplierLink.objects.filter(anchor=anchor)
         .select_related("supplier")
+        .only(
+            "id",
+            "status",
+            "tier",
+            "tags",
+            "parent_id",
+            "supplier_name",
+            "supplier_uscc",
+            "supplier__name",
+        )
         .annotate(latest_assessment_id=Subquery(latest))
         .order_by("tier", "supplier_name", "id")
     )

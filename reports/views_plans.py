@@ -118,7 +118,7 @@ def assessment_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "max_total_text": format_number(data["max_total"]),
         "projected_text": format_number(projection["total"]),
         "statuses": PlanItem.Status.choices,
-        "framework_title": tr(assessment.framework_version.definition.get("title")),
+        "framework_title": tr(found.framework.title),
         "required_by": required_by,
     }
     return render(request, "reports/plan.html", context, status=status)

@@ -76,15 +76,23 @@ def level_rows(
 
 
 def compiled_versions(version_ids: Any, filters: AnalyticsFilters) -> dict[int, Any]:
-    """Compiled frameworks of the versions named, the dashboard's own included."""
-    compiled = {filters.framework.version_id: filters.framework.compiled}
-    wanted = set(version_ids) - set(compiled)
+    """Compiled frameworks of the versions named, the dashboard's own included.
+
+    A version is read once for all the reads made with the same `filters` (one query for
+    those not read yet, none when every one named was read before).
+    """
+    known = filters.compiled_versions
+    known.setdefault(filters.framework.version_id, filters.framework.compiled)
+    wanted = set(version_ids) - set(known)
     if wanted:
         # The document loads (one query each) only for a version not compiled yet.
-        versions = FrameworkVersion.objects.filter(pk__in=wanted).defer("definition", "source")
+        versions = (
+            FrameworkVersion.objects.filter(pk__in=wanted).defer("definition", "source").order_by()
+        )
         for version in versions:
-            compiled[version.pk] = compiled_framework(version)
-    return compiled
+            known[version.pk] = compiled_framework(version)
+    named = {filters.framework.version_id, *version_ids}
+    return {pk: framework for pk, framework in known.items() if pk in named}
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,10 @@ class AnalyticsFilters:
     size: str | None = None
     frameworks: list[tuple[str, str]] = field(default_factory=list)  # every published one
     names: dict[str, str] = field(default_factory=dict)  # filter name -> localised value
+    # The compiled framework versions the request's reads have needed so far, by version
+    # id (queries.compiled_versions): the dashboard's reads name the same older versions
+    # one after another, and each should not read them again.
+    compiled_versions: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
     FIELDS = ("cluster", "region", "industry", "size")
 

@@ -127,3 +127,39 @@ def test_a_body_without_answers_is_a_400(personas: Personas) -> None:
     )
     assert response.status_code == 400
     assert "answers" in response.json()["errors"]
+
+
+def test_framework_reads_do_not_fetch_the_documents_again(personas: Personas) -> None:
+    """The list and the details come from forms kept per process: once warm, no query
+    transfers a version's document (hundreds of KB of JSON and YAML each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(personas.admin)
+    code = SHIPPED[1]
+    version = shipped_doc(code)["version"]
+    urls = [
+        "/api/v1/frameworks/",
+        f"/api/v1/frameworks/{code}/",
+        f"/api/v1/frameworks/{code}/versions/{version}/",
+    ]
+    first = [client.get(url).json() for url in urls]
+    with CaptureQueriesContext(connection) as ctx:
+        again = [client.get(url).json() for url in urls]
+    assert again == first
+    fetched = [q["sql"] for q in ctx.captured_queries if '."definition"' in q["sql"]]
+    assert fetched == [] and not [q for q in ctx.captured_queries if '."source"' in q["sql"]]
+
+
+def test_a_retired_version_reads_as_retired(personas: Personas) -> None:
+    from assessments.models import FrameworkVersion
+    from assessments.services import frameworks as fw_services
+    from tests.assessments.helpers import MINIMAL_YAML
+
+    first = fw_services.framework_import(source=MINIMAL_YAML, publish=True)
+    fw_services.framework_import(source=MINIMAL_YAML.replace('"1"', '"2"', 1), publish=True)
+    client = api_as(personas.admin)
+    url = "/api/v1/frameworks/test-fw/versions/1/"
+    assert client.get(url).json()["status"] == "published"
+    fw_services.framework_version_retire(version=FrameworkVersion.objects.get(pk=first.pk))
+    assert client.get(url).json()["status"] == "retired"

@@ -535,3 +535,31 @@ def test_the_questionnaire_page_does_a_fixed_number_of_queries(personas: Persona
     after, html = count()
     assert after == before
     assert html.count(" checked") >= 30
+
+
+def test_the_questionnaire_does_not_read_the_framework_document_again(personas: Personas) -> None:
+    """The version's document (hundreds of KB) is presented once per process and
+    language; a request neither fetches it nor changes what is kept."""
+    big = assessment_start(
+        enterprise=personas.enterprise,
+        framework_code="smart-factory-gradient",
+        user=personas.editor,
+    )
+    save(big, personas.editor, "bq_talent", True)
+    client = signed_in(personas.editor)
+    first = client.get(f"/assessments/{big.pk}/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(f"/assessments/{big.pk}/").content.decode()
+    assert not [q for q in ctx.captured_queries if '."definition"' in q["sql"]]
+
+    def without_csrf_tokens(html: str) -> str:
+        return re.sub(r'"[A-Za-z0-9]{64}"', '""', html)
+
+    assert without_csrf_tokens(again) == without_csrf_tokens(first)
+    other = assessment_start(
+        enterprise=personas.outsider_enterprise,
+        framework_code="smart-factory-gradient",
+        user=personas.outsider,
+    )
+    html = signed_in(personas.outsider).get(f"/assessments/{other.pk}/").content.decode()
+    assert 'value="true" checked' not in question_block(html, "bq_talent")

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Framework, FrameworkVersion
+from assessments.services import frameworks as fw_services
 from reports.analytics.snapshots import analytics_snapshots_build_all
 from reports.models import SupplyRequirement
 from tests.conftest import Personas, api_as
 from tests.reports.analytics_data import link, population
+from tests.reports.conftest import REPORT_YAML
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,27 @@ def test_the_anchor_list_query_count_does_not_grow(
     small = queries(client, "api-analytics-enterprises", params)
     grow(personas, 40, 500)
     assert queries(client, "api-analytics-enterprises", params) == small
+
+
+def test_the_dashboard_reads_older_framework_versions_once(
+    personas: Personas, report_framework: FrameworkVersion
+) -> None:
+    """Results on older versions are named from their documents: every read of the
+    dashboard needs them, and one query fetches them for all of the reads."""
+    grow(personas, 12, 0)
+    for number in ("2", "3"):
+        fw_services.framework_import(
+            source=REPORT_YAML.replace('version: "1"', f'version: "{number}"'), publish=True
+        )
+        grow(personas, 6, 100 * int(number))
+    client = page_client(personas)
+    params = {"framework": "report-fw"}
+    queries(client, "analytics", params)  # warm the compiled-framework cache
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("analytics"), params).status_code == 200
+    version_reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "assessments_frameworkversion"' in q["sql"] and '"id" IN (' in q["sql"]
+    ]
+    assert len(version_reads) == 1, version_reads

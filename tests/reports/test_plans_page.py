@@ -262,3 +262,17 @@ def test_the_page_keeps_its_query_count_whatever_the_number_of_items(
         return len(ctx.captured_queries)
 
     assert count(many) == count(few)
+
+
+def test_the_page_names_its_framework_without_reading_the_framework_document(
+    personas: Personas,
+) -> None:
+    version = FrameworkVersion.objects.latest_published("smart-factory-gradient")
+    assert version is not None
+    assessment = store_submitted(personas.enterprise, {}, version=version)
+    client = client_for(personas.editor)
+    assert client.get(url(assessment)).status_code == 200  # warm the compiled-framework cache
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url(assessment)).content.decode()
+    assert "Smart-factory gradient self-assessment" in html
+    assert not [q for q in ctx.captured_queries if '."definition"' in q["sql"]]

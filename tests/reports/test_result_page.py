@@ -269,3 +269,18 @@ def test_the_page_keeps_its_query_count_as_history_and_peers_grow(
     baseline = queries()
     grow(6)
     assert queries() == baseline
+
+
+def test_the_page_names_levels_without_reading_the_framework_document(
+    personas: Personas, report_framework: FrameworkVersion
+) -> None:
+    """The compiled framework (cached per process) names the levels and the framework;
+    the document, hundreds of KB for a shipped framework, is not fetched again."""
+    client = client_for(personas.admin)
+    current = store_submitted(personas.enterprise, LEVEL1)
+    url = reverse("assessment-result", args=[current.pk])
+    assert client.get(url).status_code == 200  # warm the compiled-framework cache
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    assert "Report test framework" in html
+    assert not [q for q in ctx.captured_queries if '."definition"' in q["sql"]]
