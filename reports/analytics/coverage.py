@@ -136,13 +136,15 @@ def _fold_by_link(
         if row["ss__id"] is not None:
             counts["assessed_with_requirement"] += 1
             level = row["ss__level_code"]
+            # Percents only for the dimensions a requirement names (most name none).
+            wanted = {key for r in applicable for key in r.min_dimension_percents or ()}
             shape = shapes.get(row["ss__framework_version_id"])
             percents = rule.dimension_percents(
                 {
                     "dimensions": [
                         {"key": key, "score": row[f"d{slot}"], "max": maximum}
                         for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
-                        if row.get(f"d{slot}") is not None
+                        if key in wanted and row.get(f"d{slot}") is not None
                     ]
                 }
             )
