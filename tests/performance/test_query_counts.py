@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from tests.performance.growth import World, grow
 from tests.security.matrix import MATRIX, PERSONAS
-from tests.security.world import ROUTE_KWARGS, Tenant, build_tenant
+from tests.security.world import ROUTE_KWARGS, Tenant, build_tenants
 
 # One persona per way of seeing the site: the editor and viewer see what the admin
 # sees, the outsider and the other officer are the admin and the officer of the other
@@ -179,20 +179,7 @@ def test_no_page_or_api_call_does_more_queries_when_the_rows_grow(
 ) -> None:
     # Comparisons show groups of two firms or more, so that the lists behind them are full.
     settings.GRADIENT_BENCHMARK_MIN_GROUP = 2
-    own = build_tenant(
-        personas.enterprise,
-        personas.admin,
-        anchor=personas.anchor_enterprise,
-        accepted=True,
-        officer=personas.officer,
-    )
-    other = build_tenant(
-        personas.outsider_enterprise,
-        personas.outsider,
-        anchor=personas.anchor_enterprise,
-        accepted=False,
-        officer=personas.other_officer,
-    )
+    own, other = build_tenants(personas)
     world = World(own=own, other=other, personas=personas)
     grow(world)
     before = _sweep(world)

@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.security.matrix import MATRIX, PERSONAS, SKIPPED_PREFIXES
-from tests.security.world import build_tenant
+from tests.security.world import build_tenants
 
 
 def _route_names() -> set[str]:
@@ -50,22 +50,7 @@ def test_every_route_has_an_entry_in_the_matrix() -> None:
 
 @pytest.fixture
 def world(personas, test_framework):
-    # Export jobs belong to people: the own one is the (Suzhou) officer's, the other one
-    # the other (Wuxi) officer's.
-    own = build_tenant(
-        personas.enterprise,
-        personas.admin,
-        anchor=personas.anchor_enterprise,
-        accepted=True,
-        officer=personas.officer,
-    )
-    other = build_tenant(
-        personas.outsider_enterprise,
-        personas.outsider,
-        anchor=personas.anchor_enterprise,
-        accepted=False,
-        officer=personas.other_officer,
-    )
+    own, other = build_tenants(personas)
     users = {"anonymous": None, **personas.all()}
     return {"own": own, "other": other}, users
 

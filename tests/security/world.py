@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -201,3 +202,24 @@ ROUTE_KWARGS = {
     "export_kind": lambda t: {"kind": "bureau.enterprises"},
     "none": lambda t: {},
 }
+
+
+def build_tenants(personas: Any) -> tuple[Tenant, Tenant]:
+    """The personas' two tenants: "own" is the Suzhou firm (its customer, the anchor, was
+    accepted; its export jobs are the Suzhou officer's), "other" the Nanjing firm (the
+    anchor's request pending; export jobs of the Wuxi officer)."""
+    own = build_tenant(
+        personas.enterprise,
+        personas.admin,
+        anchor=personas.anchor_enterprise,
+        accepted=True,
+        officer=personas.officer,
+    )
+    other = build_tenant(
+        personas.outsider_enterprise,
+        personas.outsider,
+        anchor=personas.anchor_enterprise,
+        accepted=False,
+        officer=personas.other_officer,
+    )
+    return own, other
