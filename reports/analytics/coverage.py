@@ -37,22 +37,16 @@ from reports import requirements as rule
 from reports.models import SupplyRequirement
 from reports.selectors import benchmark_min_group
 
-from .queries import version_shapes
+from .queries import shapes_of_versions
 from .scope import AnalyticsFilters, AnalyticsScope
 from .suppression import enough
 
 # A minimum level the framework does not know can never be met.
 _UNREACHABLE = 32767
 
-KEYS = (
-    "suppliers_total",
-    "suppliers",
-    "assessed",
-    "with_requirement",
-    "assessed_with_requirement",
-    "at_required",
-    "overdue",
-)
+# Counted from each link's requirements (by rank or link by link).
+REQUIREMENT_KEYS = ("with_requirement", "assessed_with_requirement", "at_required", "overdue")
+KEYS = ("suppliers_total", "suppliers", "assessed", *REQUIREMENT_KEYS)
 
 
 def at_required(rank_counts: dict[int, int], required: int) -> int:
@@ -117,11 +111,9 @@ def _fold_by_link(
         )
         .order_by()
     )
-    shapes = version_shapes(
-        [{"s__framework_version_id": row["ss__framework_version_id"]} for row in rows], filters
-    )
+    shapes = shapes_of_versions((row["ss__framework_version_id"] for row in rows), filters)
     level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS[3:], 0))
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REQUIREMENT_KEYS, 0))
     for row in rows:
         applicable = [
             r

@@ -4,6 +4,7 @@ groups. Shared by the dashboard selectors and the snapshot builder."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,10 +107,17 @@ class VersionShape:
 
 
 def version_shapes(rows: list[dict], filters: AnalyticsFilters) -> dict[int, VersionShape]:
-    """The shape of each framework version among `rows` (grouped with `details`). The
-    dashboard's own version needs no query; older ones are read once (their documents
-    only when not compiled yet)."""
-    wanted = {row.get("s__framework_version_id") for row in rows} - {None}
+    """The shape of each framework version among `rows` (grouped with `details`)."""
+    return shapes_of_versions((row.get("s__framework_version_id") for row in rows), filters)
+
+
+def shapes_of_versions(
+    version_ids: Iterable[int | None], filters: AnalyticsFilters
+) -> dict[int, VersionShape]:
+    """The shape of each framework version named (None is skipped). The dashboard's own
+    version needs no query; older ones are read once (their documents only when not
+    compiled yet)."""
+    wanted = set(version_ids) - {None}
     shapes = {}
     for version_id, framework in compiled_versions(wanted, filters).items():
         codes = ["", *[level.code for level in framework.levels]]

@@ -37,6 +37,7 @@ from .queries import (
     level_rows,
     scoped_enterprises,
     settled_join,
+    shapes_of_versions,
     share,
     version_shapes,
 )
@@ -419,7 +420,7 @@ def enterprise_list(
         version_id, level_code, index = drill["gate"]
         below = {
             upper: code
-            for code, upper in version_shapes([{"s__framework_version_id": version_id}], filters)
+            for code, upper in shapes_of_versions([version_id], filters)
             .get(version_id, VersionShape({}, {}))
             .next_level.items()
             if upper
