@@ -71,29 +71,27 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://"))
 
 
+def _ensure(check: str, url: str) -> None:
+    """Run config.serve's `check` on ``url``; exit with what to start or set if it fails."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from config import serve
+
+    try:
+        getattr(serve, check)(url)
+    except serve.NotReady as exc:
+        raise SystemExit(f"benchmarks: {exc}") from exc
+
+
 def ensure_postgres(url: str) -> None:
     """PostgreSQL answers at ``url``, and the database exists (created if missing);
     else exit with what to start or set (config/serve.py says it as for `make serve`)."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from config.serve import NotReady, check_postgres
-
-    try:
-        check_postgres(url)
-    except NotReady as exc:
-        raise SystemExit(f"benchmarks: {exc}") from exc
+    _ensure("check_postgres", url)
 
 
 def ensure_redis(url: str) -> None:
     """Redis answers at ``url``, else exit saying what to start or set."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from config.serve import NotReady, check_redis
-
-    try:
-        check_redis(url)
-    except NotReady as exc:
-        raise SystemExit(f"benchmarks: {exc}") from exc
+    _ensure("check_redis", url)
 
 
 def setup_django(*, migrate: bool = True) -> str:
