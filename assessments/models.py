@@ -373,3 +373,87 @@ class AssessmentShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} -> link {self.link_id}"
+
+
+# In a SettledCell: the framework and version of a row counting enterprises (not their
+# results), the level code of such a row, and the gate of a row counting levels.
+CELL_ENTERPRISES = 0
+CELL_NOT_A_LEVEL = "-"
+CELL_NO_GATE = -1
+
+
+class SettledCell(models.Model):
+    """Enterprises and their settled results counted by city, industry, size class and
+    cluster: what the bureau dashboards sum instead of scanning every enterprise.
+
+    A row's key is (framework, city, industry, size class, cluster, version, level
+    code, gate). ``city`` is the first four digits of the enterprise's region code;
+    ``cluster`` is "" in rows that count every enterprise once, and a cluster's code in
+    rows that count its members (an enterprise in two clusters is in both, and in the
+    "" rows once). Three kinds of row:
+
+    - framework and version 0, level "-", gate -1: ``n`` enterprises registered;
+    - gate -1: ``n`` settled results at ``level_code`` on that framework version, with
+      the sum and count of their percents and the sum of each dimension column;
+    - gate ``i`` >= 0: ``n`` of those results missing gate ``i`` of the next level.
+
+    Kept in the transaction of every change it counts, by increments (so concurrent
+    writers add up): settled results by ``assessments.services.settled``, enterprises,
+    their profiles and cluster memberships by ``assessments.services.cells`` through
+    model signals. A count that falls to 0 leaves its row at 0 (readers skip it).
+    ``manage.py rebuild_settled_results`` rebuilds it from the rows, and beat does
+    nightly.
+    """
+
+    framework = models.IntegerField()
+    city = models.CharField(max_length=4)
+    industry = models.CharField(max_length=4)
+    size_class = models.CharField(max_length=8)
+    cluster = models.CharField(max_length=64, blank=True)
+    version = models.IntegerField()
+    level_code = models.CharField(max_length=32, blank=True)
+    gate = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+    percent_sum = models.FloatField(default=0)
+    percent_n = models.BigIntegerField(default=0)
+    dimension_1 = models.FloatField(default=0)
+    dimension_2 = models.FloatField(default=0)
+    dimension_3 = models.FloatField(default=0)
+    dimension_4 = models.FloatField(default=0)
+    dimension_5 = models.FloatField(default=0)
+    dimension_6 = models.FloatField(default=0)
+    dimension_7 = models.FloatField(default=0)
+    dimension_8 = models.FloatField(default=0)
+    dimension_9 = models.FloatField(default=0)
+    dimension_10 = models.FloatField(default=0)
+    dimension_11 = models.FloatField(default=0)
+    dimension_12 = models.FloatField(default=0)
+    dimension_13 = models.FloatField(default=0)
+    dimension_14 = models.FloatField(default=0)
+    dimension_15 = models.FloatField(default=0)
+    dimension_16 = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "framework",
+                    "city",
+                    "industry",
+                    "size_class",
+                    "cluster",
+                    "version",
+                    "level_code",
+                    "gate",
+                ],
+                name="uniq_settled_cell",
+            ),
+        ]
+        verbose_name = _("settled cell")
+        verbose_name_plural = _("settled cells")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.framework}/{self.city}/{self.industry}/{self.size_class}/{self.cluster}"
+            f"/{self.version}/{self.level_code}/{self.gate}: {self.n}"
+        )

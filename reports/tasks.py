@@ -18,6 +18,7 @@ GeneratedFile row's error) or logged.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import kombu.exceptions
@@ -28,6 +29,8 @@ from django.db import InterfaceError, OperationalError
 from reports.models import GeneratedFile
 from reports.services import exports, files, reminders, settle
 from reports.services.renderers import RENDERERS
+
+logger = logging.getLogger(__name__)
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     OperationalError,  # PostgreSQL restarting, failing over, out of connections
@@ -99,6 +102,24 @@ def build_analytics_snapshots() -> int:
     from reports.analytics.snapshots import analytics_snapshots_build_all
 
     return analytics_snapshots_build_all()
+
+
+@shared_task(name="reports.check_settled_cells", acks_late=True, autoretry_for=TRANSIENT)
+def check_settled_cells() -> int:
+    """Periodic (nightly): compare the settled cells the dashboards sum with the rows
+    they count; when a write bypassed them (a bulk load, a raw update), log how many
+    cells drifted and rebuild them. Returns the number of drifted cells."""
+    from assessments.services.cells import cells_drift, cells_rebuild
+
+    drift = cells_drift()
+    if drift:
+        logger.warning(
+            "settled cells: %d drifted from their rows (first: %s); rebuilding",
+            len(drift),
+            drift[0]["key"],
+        )
+        cells_rebuild()
+    return len(drift)
 
 
 @shared_task(name="reports.supply_reminders", acks_late=True)

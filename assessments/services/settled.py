@@ -5,7 +5,8 @@ The services that store results call these functions in their own transaction:
 ``assessment_submit`` (a level that needs no review), ``assessment_review`` (a
 confirmation) and ``results_rescore`` (new scores for stored answers). Whoever writes
 assessments in bulk outside those services (fixtures, data loads) calls
-``settled_results_rebuild`` afterwards (``manage.py rebuild_settled_results``).
+``settled_results_rebuild`` afterwards (``manage.py rebuild_settled_results``), which
+rebuilds the settled cells (``assessments.services.cells``) too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from assessments.models import (
     Framework,
     SettledResult,
 )
+from assessments.services import cells
 from enterprises.models import Enterprise
 
 SETTLED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
@@ -107,10 +109,11 @@ def dimension_columns(scores: list[float]) -> dict[str, float | None]:
     }
 
 
-def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
+def _write(framework_id: int, sources: list[dict[str, Any]], *, count: bool = True) -> int:
     """Replace the settled results of the sources' enterprises on `framework_id` with the
-    sources (dicts of `_SOURCE_FIELDS` plus ``result``), one per enterprise. Call inside
-    a transaction. Returns the number written.
+    sources (dicts of `_SOURCE_FIELDS` plus ``result``), one per enterprise, and move
+    their settled cells along (unless not `count`: a rebuild recomputes them). Call
+    inside a transaction. Returns the number written.
 
     The enterprises' rows are locked first (in id order), so that two transactions
     refreshing the same enterprise take turns instead of both inserting.
@@ -119,9 +122,9 @@ def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
         return 0
     ids = sorted({source["enterprise_id"] for source in sources})
     list(Enterprise.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    SettledResult.objects.filter(
-        framework_id=framework_id, enterprise_id__in=[s["enterprise_id"] for s in sources]
-    ).delete()
+    replaced = SettledResult.objects.filter(framework_id=framework_id, enterprise_id__in=ids)
+    before = cells.settled_rows(framework_id=framework_id, enterprise_id__in=ids) if count else []
+    replaced.delete()
     rows = []
     for source in sources:
         level = effective_level(source["level_code"], source["confirmed_level_code"])
@@ -141,7 +144,12 @@ def _write(framework_id: int, sources: list[dict[str, Any]]) -> int:
                 settled_at=source["submitted_at"],
             )
         )
-    return len(SettledResult.objects.bulk_create(rows, batch_size=1000))
+    written = SettledResult.objects.bulk_create(rows, batch_size=1000)
+    if count:
+        cells.settled_changed(
+            before, [{name: getattr(row, name) for name in cells.SETTLED_FIELDS} for row in rows]
+        )
+    return len(written)
 
 
 def _settled(queryset: Any) -> Any:
@@ -164,9 +172,13 @@ def settled_result_refresh(*, enterprise_id: int, framework_id: int) -> SettledR
         .first()
     )
     if latest is None:
-        SettledResult.objects.filter(
-            enterprise_id=enterprise_id, framework_id=framework_id
-        ).delete()
+        list(Enterprise.objects.select_for_update().filter(pk=enterprise_id).values_list("pk"))
+        gone = cells.settled_rows(enterprise_id=enterprise_id, framework_id=framework_id)
+        if gone:
+            SettledResult.objects.filter(
+                enterprise_id=enterprise_id, framework_id=framework_id
+            ).delete()
+            cells.settled_changed(gone, [])
         return None
     _write(framework_id, [latest])
     return SettledResult.objects.get(enterprise_id=enterprise_id, framework_id=framework_id)
@@ -235,7 +247,7 @@ def settled_results_rebuild(
                 sources = list(
                     Assessment.objects.filter(pk__in=ids).values(*_SOURCE_FIELDS, "result")
                 )
-                return _write(framework_id, sources)
+                return _write(framework_id, sources, count=False)
 
             for pk in _latest_ids(framework_id):
                 batch.append(pk)
@@ -245,7 +257,10 @@ def settled_results_rebuild(
                     if progress:
                         progress(code, done)
             done += flush(batch)
+            cells.cells_rebuild([framework_id], enterprises=False)
             if progress:
                 progress(code, done)
         written += done
+    # Bulk loads write enterprises and memberships past the signals too.
+    cells.cells_rebuild([], enterprises=True)
     return written

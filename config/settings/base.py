@@ -356,6 +356,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.supply_reminders_retry",
         "schedule": crontab(minute=15),
     },
+    # Nightly (Beijing time): the dashboards' settled cells checked against their rows,
+    # and rebuilt if a bulk write went past them (assessments/services/cells.py).
+    "check-settled-cells": {
+        "task": "reports.check_settled_cells",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "sweep-exports": {
         "task": "reports.sweep_exports",
         "schedule": 300.0,

@@ -12,9 +12,16 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from assessments.models import DIMENSION_SLOTS, GATE_BITS, FrameworkVersion
+from assessments.models import (
+    CELL_ENTERPRISES,
+    CELL_NO_GATE,
+    DIMENSION_SLOTS,
+    GATE_BITS,
+    FrameworkVersion,
+    SettledCell,
+)
 from assessments.selectors import compiled_framework
-from enterprises.models import Enterprise, SizeClass
+from enterprises.models import Enterprise, SizeClass, region_prefix
 
 from .scope import AnalyticsFilters, AnalyticsScope
 
@@ -50,7 +57,22 @@ def level_rows(
     (``g<index>``). `by` may name ``city`` (the first four digits of the region code),
     ``industry_id``, ``size_class`` or ``clusters`` (an enterprise counts once in each
     of its clusters; enterprises in none are left out). One query.
+
+    Summed from the settled cells (``SettledCell``: a few thousand rows, whatever the
+    number of enterprises) when they can answer (``cells_filter``); otherwise grouped
+    from the enterprises and their settled results.
     """
+    cells = cells_filter(scope, filters, by)
+    if cells is not None:
+        return cell_rows(cells, filters, by, details=details)
+    return scanned_level_rows(scope, filters, *by, details=details)
+
+
+def scanned_level_rows(
+    scope: AnalyticsScope, filters: AnalyticsFilters, *by: str, details: bool = False
+) -> list[dict]:
+    """``level_rows`` grouped from the enterprises and their settled results (one
+    query, a scan of the scope's enterprises)."""
     sums: dict[str, Any] = {}
     version: tuple[str, ...] = ()
     if details:
@@ -74,6 +96,128 @@ def level_rows(
         )
         .order_by()
     )
+
+
+# What level_rows groups by, as settled cell columns.
+CELL_COLUMNS = {
+    "city": "city",
+    "industry_id": "industry",
+    "size_class": "size_class",
+    "clusters": "cluster",
+}
+CELL_CITY_DIGITS = 4
+
+
+def cells_filter(scope: AnalyticsScope, filters: AnalyticsFilters, by: Iterable[str]) -> Q | None:
+    """The settled cells that add up to ``level_rows(scope, filters, *by)``, or None
+    when cells cannot answer it exactly and the enterprises must be scanned:
+
+    - a region finer than a city (a county-level scope or filter): cells count cities;
+    - a breakdown by cluster within a cluster filter: cells do not count pairs of
+      clusters;
+    - several clusters in the scope, not broken down by cluster: an enterprise in two of
+      them would count twice.
+
+    Those are small scopes, where the scan is quick anyway.
+    """
+    if not scope.prefixes or any(len(p) > CELL_CITY_DIGITS for p in scope.prefixes):
+        return None
+    region = region_prefix(filters.region) if filters.region else None
+    if region is not None and len(region) > CELL_CITY_DIGITS:
+        return None
+    q = Q()
+    for prefix in scope.prefixes:
+        q |= Q(city__startswith=prefix)
+    if region is not None:
+        q &= Q(city__startswith=region)
+    if filters.industry:
+        q &= Q(industry=filters.industry)
+    if filters.size:
+        q &= Q(size_class=filters.size)
+    if "clusters" in by:
+        if filters.cluster:
+            return None
+        # Members of each cluster the scope shows (all of them when it names none).
+        q &= Q(cluster__in=scope.clusters) if scope.clusters else ~Q(cluster="")
+    elif filters.cluster:
+        q &= Q(cluster=filters.cluster)
+    elif len(scope.clusters) == 1:
+        q &= Q(cluster=scope.clusters[0])
+    elif scope.clusters:
+        return None
+    else:
+        q &= Q(cluster="")
+    return q
+
+
+def cell_rows(
+    cells: Q, filters: AnalyticsFilters, by: Iterable[str], *, details: bool
+) -> list[dict]:
+    """``level_rows``' rows summed from the settled cells `cells` selects (one query).
+
+    The cells count each group's enterprises apart from its settled results, so the
+    not assessed of a group are its enterprises less its settled results."""
+    by = tuple(by)
+    columns = [CELL_COLUMNS[name] for name in by]
+    framework = filters.framework
+    slots = range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1)
+    gates = min(framework.max_gates, GATE_BITS)
+    found = SettledCell.objects.filter(
+        cells, framework__in=[CELL_ENTERPRISES, framework.id], n__gt=0
+    )
+    found = found.filter(gate__lt=gates) if details else found.filter(gate=CELL_NO_GATE)
+    sums: dict[str, Any] = {
+        "n": Sum("n"),
+        "percent_sum": Sum("percent_sum"),
+        "percent_n": Sum("percent_n"),
+        **({f"d{slot}": Sum(f"dimension_{slot}") for slot in slots} if details else {}),
+    }
+    version = ("version",) if details else ()
+    enterprises: dict[tuple, int] = defaultdict(int)
+    assessed: dict[tuple, int] = defaultdict(int)
+    rows: dict[tuple, dict[str, Any]] = {}
+    for cell in (
+        found.values(*columns, "framework", *version, "level_code", "gate")
+        .annotate(**sums)
+        .order_by()
+    ):
+        group = tuple(cell[column] for column in columns)
+        if cell["framework"] == CELL_ENTERPRISES:
+            enterprises[group] += cell["n"]
+            continue
+        key = (group, cell.get("version"), cell["level_code"])
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {
+                **dict(zip(by, group, strict=True)),
+                "s__level_code": cell["level_code"],
+                "n": 0,
+                "percent_sum": 0.0,
+                "percent_n": 0,
+            }
+            if details:
+                row["s__framework_version_id"] = cell["version"]
+                row.update({f"d{slot}": 0.0 for slot in slots})
+                row.update({f"g{index}": 0 for index in range(gates)})
+        if cell["gate"] == CELL_NO_GATE:
+            row.update({name: cell[name] for name in sums})
+            assessed[group] += cell["n"]
+        else:
+            row[f"g{cell['gate']}"] = cell["n"]
+    out = list(rows.values())
+    for group, n in enterprises.items():
+        if n > assessed[group]:
+            out.append(
+                {
+                    **dict(zip(by, group, strict=True)),
+                    "s__level_code": None,
+                    **({"s__framework_version_id": None} if details else {}),
+                    "n": n - assessed[group],
+                    "percent_sum": None,
+                    "percent_n": 0,
+                }
+            )
+    return out
 
 
 def compiled_versions(version_ids: Any, filters: AnalyticsFilters) -> dict[int, Any]:

@@ -23,7 +23,14 @@ from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, FrameworkVersion, ReviewDecision, SettledResult
+from assessments.models import (
+    Answer,
+    Assessment,
+    FrameworkVersion,
+    ReviewDecision,
+    SettledCell,
+    SettledResult,
+)
 from assessments.selectors import compiled_framework
 from assessments.services.settled import settled_results_rebuild
 from enterprises.models import Cluster, Enterprise, Region, SupplierLink
@@ -377,7 +384,7 @@ def synthetic_population_generate(
     lap("supplier trees")
     _rebuild_settled_results(progress)
     lap("settled results")
-    analyze((*GENERATED_MODELS, SettledResult))
+    analyze((*GENERATED_MODELS, SettledResult, SettledCell))
     lap("analyze")
     return GenerationReport(
         enterprises=counts.enterprises,
