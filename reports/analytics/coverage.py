@@ -13,22 +13,24 @@ settled result, its minimum level and its minimum dimension percents alike. A li
 "overdue" when one of them is unmet and its deadline has passed. Links without an
 applicable requirement count towards neither.
 
-Two or three queries whatever the number of links: the requirements; the links grouped
-by anchor and tier, with their suppliers counted per level rank, which Python folds
-through the requirement rule for anchors asking levels of all suppliers or of a tier;
-and, for anchors asking something of a tag or minimum dimension scores (which counts by
-rank cannot answer), their links in scope one by one, with the level and dimension
-columns only.
+Two or three queries whatever the number of links: the links grouped by anchor and
+tier, with their suppliers counted per level rank; the requirements of the anchors found,
+which Python folds the groups through for anchors asking levels of all suppliers or of
+a tier; and, for anchors asking something of a tag or minimum dimension scores (which
+counts by rank cannot answer), their links in scope one by one, with the level and
+dimension columns only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import DIMENSION_SLOTS
@@ -93,59 +95,82 @@ def _fold_by_link(
 ) -> dict[int, dict[str, int]]:
     """{anchor id: {with_requirement, assessed_with_requirement, at_required, overdue}}
     over the anchors' suppliers in scope, each link checked against the requirements
-    that apply to it. One query."""
+    that apply to it. One query.
+
+    Links alike are checked once: the requirements that apply are worked out once per
+    anchor, tier and tags, and the check once per those and the supplier's level and
+    the dimension scores the requirements name."""
     framework = filters.framework
     slots = range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1)
     rows = list(
         _linked(scope, filters)
         .filter(anchor_id__in=anchor_ids)
         .filter(scope.q("supplier"))
-        .values(
+        .annotate(tags_text=Cast("tags", TextField()))
+        .values_list(
             "anchor_id",
             "tier",
-            "tags",
+            "tags_text",
             "ss__id",
             "ss__level_code",
             "ss__framework_version_id",
-            **{f"d{slot}": F(f"ss__dimension_{slot}") for slot in slots},
+            *(f"ss__dimension_{slot}" for slot in slots),
         )
         .order_by()
     )
-    shapes = shapes_of_versions((row["ss__framework_version_id"] for row in rows), filters)
+    shapes = shapes_of_versions((row[5] for row in rows), filters)
     level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
     out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REQUIREMENT_KEYS, 0))
-    for row in rows:
-        applicable = [
-            r
-            for r in requirements[row["anchor_id"]]
-            if rule.applies(r, tier=row["tier"], tags=row["tags"] or [])
-        ]
+    # (anchor, tier, tags) -> (the requirements that apply, the dimension keys they name)
+    applying: dict[tuple, tuple[list[SimpleNamespace], frozenset[str]]] = {}
+    # (anchor, tier, tags, level or None, version, named scores) -> (met, overdue)
+    outcomes: dict[tuple, tuple[bool, bool]] = {}
+    for anchor_id, tier, tags_text, settled_id, level, version, *scores in rows:
+        found = applying.get((anchor_id, tier, tags_text))
+        if found is None:
+            tags = json.loads(tags_text) if tags_text else []
+            applicable = [
+                r for r in requirements[anchor_id] if rule.applies(r, tier=tier, tags=tags or [])
+            ]
+            # Percents only for the dimensions a requirement names (most name none).
+            wanted = frozenset(key for r in applicable for key in r.min_dimension_percents or ())
+            found = applying[(anchor_id, tier, tags_text)] = (applicable, wanted)
+        applicable, wanted = found
         if not applicable:
             continue
-        counts = out[row["anchor_id"]]
+        counts = out[anchor_id]
         counts["with_requirement"] += 1
-        level = percents = None
-        if row["ss__id"] is not None:
+        named: tuple = ()
+        if settled_id is not None:
             counts["assessed_with_requirement"] += 1
-            level = row["ss__level_code"]
-            # Percents only for the dimensions a requirement names (most name none).
-            wanted = {key for r in applicable for key in r.min_dimension_percents or ()}
-            shape = shapes.get(row["ss__framework_version_id"])
-            percents = rule.dimension_percents(
-                {
-                    "dimensions": [
-                        {"key": key, "score": row[f"d{slot}"], "max": maximum}
-                        for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
-                        if key in wanted and row.get(f"d{slot}") is not None
-                    ]
-                }
+            shape = shapes.get(version)
+            named = tuple(
+                (key, scores[slot - 1], maximum)
+                for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
+                if key in wanted and slot <= len(scores) and scores[slot - 1] is not None
             )
-        checks = [
-            rule.check(r, level_ranks=level_ranks, level=level, percents=percents, today=today)
-            for r in applicable
-        ]
-        counts["at_required"] += all(c.met for c in checks)
-        counts["overdue"] += any(c.overdue for c in checks)
+        else:
+            level = None
+        outcome_key = (anchor_id, tier, tags_text, settled_id is not None, level, version, named)
+        outcome = outcomes.get(outcome_key)
+        if outcome is None:
+            percents = (
+                rule.dimension_percents(
+                    {"dimensions": [{"key": k, "score": v, "max": m} for k, v, m in named]}
+                )
+                if settled_id is not None
+                else None
+            )
+            checks = [
+                rule.check(r, level_ranks=level_ranks, level=level, percents=percents, today=today)
+                for r in applicable
+            ]
+            outcome = outcomes[outcome_key] = (
+                all(c.met for c in checks),
+                any(c.overdue for c in checks),
+            )
+        counts["at_required"] += outcome[0]
+        counts["overdue"] += outcome[1]
     return out
 
 
@@ -168,12 +193,30 @@ def anchor_chain_coverage(
     min_group = benchmark_min_group()
     framework = filters.framework
     level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
+    in_scope = scope.q("supplier")
+    ranks = range(len(framework.levels) + 1)
+    groups = list(
+        _linked(scope, filters)
+        .values("anchor_id", "tier")
+        .annotate(
+            name=Min("anchor__name"),
+            suppliers_total=Count("id"),
+            suppliers=Count("id", filter=in_scope),
+            assessed=Count("ss__id", filter=in_scope),
+            **{
+                f"r{rank}": Count("ss__id", filter=in_scope & Q(ss__level_rank=rank))
+                for rank in ranks
+            },
+        )
+        .order_by()
+    )
     requirements: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for row in (
-        SupplyRequirement.objects.filter(framework_id=framework.id)
-        .filter(scope.q("anchor"))
-        .filter(filters.q("anchor"))
-        .values(
+        # The anchors with links in scope and filters are those found: no need to
+        # filter the anchors again.
+        SupplyRequirement.objects.filter(
+            framework_id=framework.id, anchor_id__in={group["anchor_id"] for group in groups}
+        ).values(
             "id",
             "anchor_id",
             "group",
@@ -194,23 +237,6 @@ def anchor_chain_coverage(
         if any(r.group == SupplyRequirement.Group.TAG or r.min_dimension_percents for r in found)
     }
 
-    in_scope = scope.q("supplier")
-    ranks = range(len(framework.levels) + 1)
-    groups = (
-        _linked(scope, filters)
-        .values("anchor_id", "tier")
-        .annotate(
-            name=Min("anchor__name"),
-            suppliers_total=Count("id"),
-            suppliers=Count("id", filter=in_scope),
-            assessed=Count("ss__id", filter=in_scope),
-            **{
-                f"r{rank}": Count("ss__id", filter=in_scope & Q(ss__level_rank=rank))
-                for rank in ranks
-            },
-        )
-        .order_by()
-    )
     anchors: dict[int, dict[str, Any]] = {}
     for group in groups:
         anchor = anchors.setdefault(
