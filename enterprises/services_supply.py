@@ -29,6 +29,7 @@ from .models import (
     User,
 )
 from .services import uscc_errors, uscc_normalise
+from .signals import supplier_links_changed
 
 Status = SupplierLink.Status
 
@@ -297,6 +298,9 @@ def supplier_link_update(
         now = timezone.now()
         for depth, ids in enumerate(descendants, start=1):
             SupplierLink.objects.filter(pk__in=ids).update(tier=new_tier + depth, updated_at=now)
+        moved = [pk for ids in descendants for pk in ids]
+        if moved:
+            supplier_links_changed.send(sender=SupplierLink, link_ids=moved)
     if fields:
         locked.save(update_fields=[*fields, "updated_at"])
     return locked

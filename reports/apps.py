@@ -9,7 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Register the Celery tasks that other apps enqueue by name.
         from . import tasks  # noqa: F401
+        from .analytics import standings
         from .exports.registry import autodiscover
+
+        standings.connect()
 
         # Every module in reports/exports/kinds/ registers its export kinds.
         autodiscover()

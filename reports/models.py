@@ -384,3 +384,45 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.kind}.{self.format} ({self.state})"
+
+
+class ChainStanding(models.Model):
+    """An accepted supplier link as the bureaus' chain coverage counts it, worked out
+    ahead so that coverage sums narrow rows instead of joining every link to its
+    supplier and settled result and checking requirements one by one.
+
+    ``framework`` 0 is the link itself (counted whatever the framework). A row per
+    framework on which the supplier has a settled result or the anchor a requirement
+    applying to the link says whether the supplier is ``assessed``, whether a
+    requirement applies (``with_requirement``), whether it ``meets`` every one that
+    applies (reports/requirements.py's rule), and the earliest deadline among those it
+    does not meet (``unmet_deadline``: overdue once past). The anchor's and supplier's
+    region codes are copied, for the scope.
+
+    Written only by ``reports.analytics.standings``, which recomputes a link's rows
+    whenever the link, its supplier's settled results, its anchor's requirements or
+    either firm's region change (model signals, in the same transaction).
+    """
+
+    link = models.ForeignKey("enterprises.SupplierLink", on_delete=models.CASCADE, related_name="+")
+    framework = models.IntegerField()
+    anchor = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    anchor_region = models.CharField(max_length=6)
+    supplier_region = models.CharField(max_length=6)
+    assessed = models.BooleanField(default=False)
+    with_requirement = models.BooleanField(default=False)
+    meets = models.BooleanField(default=False)
+    unmet_deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "framework"], name="uniq_chain_standing"),
+        ]
+        verbose_name = _("chain standing")
+        verbose_name_plural = _("chain standings")
+
+    def __str__(self) -> str:
+        return f"link {self.link_id} on {self.framework}"

@@ -104,22 +104,31 @@ def build_analytics_snapshots() -> int:
     return analytics_snapshots_build_all()
 
 
-@shared_task(name="reports.check_settled_cells", acks_late=True, autoretry_for=TRANSIENT)
-def check_settled_cells() -> int:
-    """Periodic (nightly): compare the settled cells the dashboards sum with the rows
-    they count; when a write bypassed them (a bulk load, a raw update), log how many
-    cells drifted and rebuild them. Returns the number of drifted cells."""
+@shared_task(name="reports.check_analytics_tables", acks_late=True, autoretry_for=TRANSIENT)
+def check_analytics_tables() -> int:
+    """Periodic (nightly): compare what the dashboards read ahead (the settled cells and
+    the chain standings) with the rows they are worked out from; when a write bypassed
+    them (a bulk load, a raw update), log how many drifted and rebuild. Returns the
+    number of cells and standings that had drifted."""
     from assessments.services.cells import cells_drift, cells_rebuild
+    from reports.analytics.standings import standings_drift, standings_rebuild
 
-    drift = cells_drift()
-    if drift:
-        logger.warning(
-            "settled cells: %d drifted from their rows (first: %s); rebuilding",
-            len(drift),
-            drift[0]["key"],
-        )
-        cells_rebuild()
-    return len(drift)
+    drifted = 0
+    for name, drift, rebuild in (
+        ("settled cells", cells_drift, cells_rebuild),
+        ("chain standings", standings_drift, standings_rebuild),
+    ):
+        found = drift()
+        if found:
+            logger.warning(
+                "%s: %d drifted from their rows (first: %s); rebuilding",
+                name,
+                len(found),
+                found[0],
+            )
+            rebuild()
+            drifted += len(found)
+    return drifted
 
 
 @shared_task(name="reports.supply_reminders", acks_late=True)

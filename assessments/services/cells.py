@@ -28,7 +28,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Substr
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from assessments.models import (
     CELL_ENTERPRISES,
@@ -40,6 +40,7 @@ from assessments.models import (
     SettledCell,
     SettledResult,
 )
+from assessments.signals import settled_results_changed
 from enterprises.models import Cluster, Enterprise
 
 KEY_FIELDS = (
@@ -214,13 +215,18 @@ def settled_rows(**where: Any) -> list[dict[str, Any]]:
     return list(SettledResult.objects.filter(**where).values(*SETTLED_FIELDS))
 
 
-def settled_changed(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]]) -> int:
+def settled_changed(
+    before: list[Mapping[str, Any]], after: list[Mapping[str, Any]], *, announce: bool = True
+) -> int:
     """Move the cells from the settled results `before` (rows of SETTLED_FIELDS, as read
-    before the change) to those `after`. Call in the transaction of the change, with
+    before the change) to those `after`, and (with `announce`) tell the followers of
+    ``settled_results_changed``. Call in the transaction of the change, after it, with
     the enterprises locked. Two queries and the writes."""
     if not before and not after:
         return 0
     found = facets(row["enterprise_id"] for row in (*before, *after))
+    if announce:
+        settled_results_changed.send(sender=SettledResult, enterprise_ids=set(found))
     delta = Delta()
     for rows, sign in ((before, -1), (after, 1)):
         for row in rows:
@@ -341,13 +347,24 @@ def _memberships_changed(
     delta.apply()
 
 
+_GONE = "_settled_cells_gone"
+
+
 def _assessment_pre_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Its settled result goes with it (a cascade): so do the result's cells. (Settled
     # assessments are never deleted by the services; a data repair might.)
     rows = settled_rows(assessment_id=instance.pk)
     if rows:
         _lock(row["enterprise_id"] for row in rows)
-        settled_changed(rows, [])
+        settled_changed(rows, [], announce=False)
+        # Followers hear of it once the result is gone (post_delete).
+        instance.__dict__[_GONE] = {row["enterprise_id"] for row in rows}
+
+
+def _assessment_post_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    gone = instance.__dict__.pop(_GONE, None)
+    if gone:
+        settled_results_changed.send(sender=SettledResult, enterprise_ids=gone)
 
 
 def _cluster_pre_delete(sender: Any, instance: Cluster, **kwargs: Any) -> None:
@@ -367,6 +384,9 @@ def connect() -> None:
     pre_delete.connect(_cluster_pre_delete, sender=Cluster, dispatch_uid=uid + "cluster_delete")
     pre_delete.connect(
         _assessment_pre_delete, sender=Assessment, dispatch_uid=uid + "assessment_delete"
+    )
+    post_delete.connect(
+        _assessment_post_delete, sender=Assessment, dispatch_uid=uid + "assessment_deleted"
     )
 
 

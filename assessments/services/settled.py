@@ -26,6 +26,7 @@ from assessments.models import (
     SettledResult,
 )
 from assessments.services import cells
+from assessments.signals import settled_results_changed
 from enterprises.models import Enterprise
 
 SETTLED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
@@ -263,4 +264,5 @@ def settled_results_rebuild(
         written += done
     # Bulk loads write enterprises and memberships past the signals too.
     cells.cells_rebuild([], enterprises=True)
+    settled_results_changed.send(sender=SettledResult, enterprise_ids=None)
     return written

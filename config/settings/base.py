@@ -356,10 +356,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.supply_reminders_retry",
         "schedule": crontab(minute=15),
     },
-    # Nightly (Beijing time): the dashboards' settled cells checked against their rows,
-    # and rebuilt if a bulk write went past them (assessments/services/cells.py).
-    "check-settled-cells": {
-        "task": "reports.check_settled_cells",
+    # Nightly (Beijing time): what the dashboards read ahead (settled cells, chain
+    # standings) checked against its rows, and rebuilt if a bulk write went past it.
+    "check-analytics-tables": {
+        "task": "reports.check_analytics_tables",
         "schedule": crontab(hour=3, minute=40),
     },
     "sweep-exports": {

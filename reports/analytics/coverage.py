@@ -13,165 +13,65 @@ settled result, its minimum level and its minimum dimension percents alike. A li
 "overdue" when one of them is unmet and its deadline has passed. Links without an
 applicable requirement count towards neither.
 
-Two or three queries whatever the number of links: the links grouped by anchor and
-tier, with their suppliers counted per level rank; the requirements of the anchors found,
-which Python folds the groups through for anchors asking levels of all suppliers or of
-a tier; and, for anchors asking something of a tag or minimum dimension scores (which
-counts by rank cannot answer), their links in scope one by one, with the level and
-dimension columns only.
+The rule is applied ahead, link by link, in ``ChainStanding`` (standings.py): coverage
+sums those narrow rows per anchor in one query, and reads the anchors' names in a
+second, whatever the number of links.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections import defaultdict
-from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from assessments.models import DIMENSION_SLOTS
-from enterprises.models import SupplierLink
-from reports import requirements as rule
-from reports.models import SupplyRequirement
+from enterprises.models import Enterprise, region_prefix
+from reports.models import ChainStanding
 from reports.selectors import benchmark_min_group
 
-from .queries import shapes_of_versions
-from .scope import AnalyticsFilters, AnalyticsScope
+from .scope import AnalyticsFilters, AnalyticsScope, in_clusters
+from .standings import LINKS
 from .suppression import enough
 
-# A minimum level the framework does not know can never be met.
-_UNREACHABLE = 32767
-
-# Counted from each link's requirements (by rank or link by link).
+# Counted from each link's requirements.
 REQUIREMENT_KEYS = ("with_requirement", "assessed_with_requirement", "at_required", "overdue")
 KEYS = ("suppliers_total", "suppliers", "assessed", *REQUIREMENT_KEYS)
 
 
-def at_required(rank_counts: dict[int, int], required: int) -> int:
-    """How many of the suppliers counted by level rank stand at `required` or above."""
-    return sum(n for rank, n in rank_counts.items() if rank >= required)
+def _regions(field: str, prefixes: tuple[str, ...] | list[str]) -> Q:
+    """Rows whose copied region code `field` starts with one of `prefixes` (none: none)."""
+    if not prefixes:
+        return Q(pk__in=[])
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
 
 
-def _fold_by_rank(
-    group: dict[str, Any], applicable: list[SimpleNamespace], ranks: range, today: dt.date
-) -> tuple[int, int]:
-    """(meeting, overdue) among a group's suppliers in scope whose applicable requirements
-    ask a level only: meeting stands at the highest of their levels; overdue is short of
-    the highest level whose deadline has passed (the unassessed included)."""
-    counts = {rank: group[f"r{rank}"] for rank in ranks}
-    meeting = at_required(counts, max(r.rank for r in applicable))
-    due = [r.rank for r in applicable if r.deadline < today]
-    overdue = group["suppliers"] - at_required(counts, max(due)) if due else 0
-    return meeting, overdue
+def anchors_q(scope: AnalyticsScope, filters: AnalyticsFilters) -> Q:
+    """Standings whose anchor is in scope and in the filters (the regions from the
+    copied codes; clusters, industry and size from the anchor)."""
+    q = _regions("anchor_region", scope.prefixes)
+    if scope.clusters:
+        q &= in_clusters(scope.clusters, "anchor")
+    if filters.cluster:
+        q &= in_clusters([filters.cluster], "anchor")
+    if filters.region:
+        q &= Q(anchor_region__startswith=region_prefix(filters.region))
+    if filters.industry:
+        q &= Q(anchor__industry_id=filters.industry)
+    if filters.size:
+        q &= Q(anchor__size_class=filters.size)
+    return q
 
 
-def _linked(scope: AnalyticsScope, filters: AnalyticsFilters) -> QuerySet[SupplierLink]:
-    """Accepted links of the anchors in scope and filters, each with its supplier's
-    settled result on the framework as ``ss`` (a LEFT JOIN)."""
-    framework_id = filters.framework.id
-    return (
-        SupplierLink.objects.filter(status=SupplierLink.Status.ACCEPTED, supplier__isnull=False)
-        .filter(scope.q("anchor"))
-        .filter(filters.q("anchor"))
-        .annotate(
-            ss=FilteredRelation(
-                "supplier__settled_results",
-                condition=Q(supplier__settled_results__framework_id=framework_id),
-            )
-        )
-    )
-
-
-def _fold_by_link(
-    scope: AnalyticsScope,
-    filters: AnalyticsFilters,
-    requirements: dict[int, list[SimpleNamespace]],
-    anchor_ids: set[int],
-    today: dt.date,
-) -> dict[int, dict[str, int]]:
-    """{anchor id: {with_requirement, assessed_with_requirement, at_required, overdue}}
-    over the anchors' suppliers in scope, each link checked against the requirements
-    that apply to it. One query.
-
-    Links alike are checked once: the requirements that apply are worked out once per
-    anchor, tier and tags, and the check once per those and the supplier's level and
-    the dimension scores the requirements name."""
-    framework = filters.framework
-    slots = range(1, min(len(framework.dimensions), DIMENSION_SLOTS) + 1)
-    rows = list(
-        _linked(scope, filters)
-        .filter(anchor_id__in=anchor_ids)
-        .filter(scope.q("supplier"))
-        .annotate(tags_text=Cast("tags", TextField()))
-        .values_list(
-            "anchor_id",
-            "tier",
-            "tags_text",
-            "ss__id",
-            "ss__level_code",
-            "ss__framework_version_id",
-            *(f"ss__dimension_{slot}" for slot in slots),
-        )
-        .order_by()
-    )
-    shapes = shapes_of_versions((row[5] for row in rows), filters)
-    level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REQUIREMENT_KEYS, 0))
-    # (anchor, tier, tags) -> (the requirements that apply, the dimension keys they name)
-    applying: dict[tuple, tuple[list[SimpleNamespace], frozenset[str]]] = {}
-    # (anchor, tier, tags, level or None, version, named scores) -> (met, overdue)
-    outcomes: dict[tuple, tuple[bool, bool]] = {}
-    for anchor_id, tier, tags_text, settled_id, level, version, *scores in rows:
-        found = applying.get((anchor_id, tier, tags_text))
-        if found is None:
-            tags = json.loads(tags_text) if tags_text else []
-            applicable = [
-                r for r in requirements[anchor_id] if rule.applies(r, tier=tier, tags=tags or [])
-            ]
-            # Percents only for the dimensions a requirement names (most name none).
-            wanted = frozenset(key for r in applicable for key in r.min_dimension_percents or ())
-            found = applying[(anchor_id, tier, tags_text)] = (applicable, wanted)
-        applicable, wanted = found
-        if not applicable:
-            continue
-        counts = out[anchor_id]
-        counts["with_requirement"] += 1
-        named: tuple = ()
-        if settled_id is not None:
-            counts["assessed_with_requirement"] += 1
-            shape = shapes.get(version)
-            named = tuple(
-                (key, scores[slot - 1], maximum)
-                for key, (slot, maximum) in (shape.dimensions.items() if shape else ())
-                if key in wanted and slot <= len(scores) and scores[slot - 1] is not None
-            )
-        else:
-            level = None
-        outcome_key = (anchor_id, tier, tags_text, settled_id is not None, level, version, named)
-        outcome = outcomes.get(outcome_key)
-        if outcome is None:
-            percents = (
-                rule.dimension_percents(
-                    {"dimensions": [{"key": k, "score": v, "max": m} for k, v, m in named]}
-                )
-                if settled_id is not None
-                else None
-            )
-            checks = [
-                rule.check(r, level_ranks=level_ranks, level=level, percents=percents, today=today)
-                for r in applicable
-            ]
-            outcome = outcomes[outcome_key] = (
-                all(c.met for c in checks),
-                any(c.overdue for c in checks),
-            )
-        counts["at_required"] += outcome[0]
-        counts["overdue"] += outcome[1]
-    return out
+def suppliers_q(scope: AnalyticsScope) -> Q:
+    """Standings whose supplier is in scope."""
+    q = _regions("supplier_region", scope.prefixes)
+    if scope.clusters:
+        q &= in_clusters(scope.clusters, "supplier")
+    return q
 
 
 def anchor_chain_coverage(
@@ -188,85 +88,39 @@ def anchor_chain_coverage(
     scope), outside_scope, assessed, assessed_share, with_requirement, at_required
     (meeting every applicable requirement), at_required_share and overdue (None when
     fewer than K of the suppliers under a requirement are assessed: ``suppressed``).
+    Two queries.
     """
     today = today or timezone.localdate()
     min_group = benchmark_min_group()
-    framework = filters.framework
-    level_ranks = {code: rank for rank, (code, _name) in enumerate(framework.levels, start=1)}
-    in_scope = scope.q("supplier")
-    ranks = range(len(framework.levels) + 1)
-    groups = list(
-        _linked(scope, filters)
-        .values("anchor_id", "tier")
-        .annotate(
-            name=Min("anchor__name"),
-            suppliers_total=Count("id"),
-            suppliers=Count("id", filter=in_scope),
-            assessed=Count("ss__id", filter=in_scope),
-            **{
-                f"r{rank}": Count("ss__id", filter=in_scope & Q(ss__level_rank=rank))
-                for rank in ranks
-            },
-        )
-        .order_by()
-    )
-    requirements: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    for row in (
-        # The anchors with links in scope and filters are those found: no need to
-        # filter the anchors again.
-        SupplyRequirement.objects.filter(
-            framework_id=framework.id, anchor_id__in={group["anchor_id"] for group in groups}
-        ).values(
-            "id",
-            "anchor_id",
-            "group",
-            "tier",
-            "tag",
-            "min_level_code",
-            "min_dimension_percents",
-            "deadline",
-        )
-    ):
-        rank = level_ranks.get(row["min_level_code"], _UNREACHABLE)
-        requirements[row["anchor_id"]].append(SimpleNamespace(**row, pk=row["id"], rank=rank))
-    # Anchors asking something of a tag, or minimum dimension scores, are checked link
-    # by link; the others by tier and level rank.
-    by_link = {
-        anchor
-        for anchor, found in requirements.items()
-        if any(r.group == SupplyRequirement.Group.TAG or r.min_dimension_percents for r in found)
+    link = Q(framework=LINKS)
+    on = Q(framework=filters.framework.id) & suppliers_q(scope)
+    required = on & Q(with_requirement=True)
+    # Counted under other names: the counts of `assessed` and `with_requirement` would
+    # otherwise shadow the columns the later counts filter on.
+    counts = {
+        "suppliers_total": Count("id", filter=link),
+        "suppliers": Count("id", filter=link & suppliers_q(scope)),
+        "assessed": Count("id", filter=on & Q(assessed=True)),
+        "with_requirement": Count("id", filter=required),
+        "assessed_with_requirement": Count("id", filter=required & Q(assessed=True)),
+        "at_required": Count("id", filter=required & Q(meets=True)),
+        "overdue": Count("id", filter=required & Q(unmet_deadline__lt=today)),
     }
-
-    anchors: dict[int, dict[str, Any]] = {}
-    for group in groups:
-        anchor = anchors.setdefault(
-            group["anchor_id"],
-            {
-                "anchor_id": group["anchor_id"],
-                "name": group["name"],
-                **dict.fromkeys(KEYS, 0),
-            },
+    rows = [
+        {"anchor_id": row["anchor_id"], **{key: row[f"n_{key}"] for key in KEYS}}
+        for row in ChainStanding.objects.filter(anchors_q(scope, filters))
+        .filter(framework__in=[LINKS, filters.framework.id])
+        .values("anchor_id")
+        .annotate(**{f"n_{key}": count for key, count in counts.items()})
+        .order_by()
+    ]
+    names = dict(
+        Enterprise.objects.filter(pk__in=[row["anchor_id"] for row in rows]).values_list(
+            "pk", "name"
         )
-        for key in ("suppliers_total", "suppliers", "assessed"):
-            anchor[key] += group[key]
-        if group["anchor_id"] in by_link:
-            continue
-        applicable = [
-            r
-            for r in requirements.get(group["anchor_id"], [])
-            if rule.applies(r, tier=group["tier"], tags=())
-        ]
-        if applicable:
-            anchor["with_requirement"] += group["suppliers"]
-            anchor["assessed_with_requirement"] += group["assessed"]
-            meeting, overdue = _fold_by_rank(group, applicable, ranks, today)
-            anchor["at_required"] += meeting
-            anchor["overdue"] += overdue
-    wanted = by_link & set(anchors)
-    if wanted:
-        for anchor_id, counts in _fold_by_link(scope, filters, requirements, wanted, today).items():
-            anchors[anchor_id].update(counts)
-    rows = list(anchors.values())
+    )
+    for row in rows:
+        row["name"] = names.get(row["anchor_id"], "")
     total = {key: sum(row[key] for row in rows) for key in KEYS}
 
     def shaped(row: dict[str, Any], *, anchor_id: int | None, name: str) -> dict[str, Any]:

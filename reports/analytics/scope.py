@@ -36,7 +36,7 @@ def _field(prefix: str, name: str) -> str:
     return f"{prefix}__{name}" if prefix else name
 
 
-def _in_clusters(codes: list[str] | tuple[str, ...], prefix: str) -> Q:
+def in_clusters(codes: list[str] | tuple[str, ...], prefix: str) -> Q:
     # A subquery rather than a join, so an enterprise in two clusters counts once.
     members = Enterprise.clusters.through.objects.filter(cluster_id__in=list(codes))
     return Q(**{_field(prefix, "pk__in"): members.values("enterprise_id")})
@@ -90,7 +90,7 @@ class AnalyticsScope:
         """Enterprises in scope; `prefix` is the path to the enterprise (``supplier``)."""
         q = _region_q(self.prefixes, prefix)
         if self.clusters:
-            q &= _in_clusters(self.clusters, prefix)
+            q &= in_clusters(self.clusters, prefix)
         return q
 
     def covers_cluster(self, code: str | None) -> bool:
@@ -200,7 +200,7 @@ class AnalyticsFilters:
     def q(self, prefix: str = "") -> Q:
         q = Q()
         if self.cluster:
-            q &= _in_clusters([self.cluster], prefix)
+            q &= in_clusters([self.cluster], prefix)
         if self.region:
             q &= Q(**{_field(prefix, "region__code__startswith"): region_prefix(self.region)})
         if self.industry:

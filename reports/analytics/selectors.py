@@ -2,10 +2,12 @@
 
 The basis is each in-scope enterprise's latest settled assessment per framework, as kept
 in ``SettledResult`` (with its dimension scores and missed gates) by the
-assessment services. Every function here takes an ``AnalyticsScope`` and
-``AnalyticsFilters`` (reports/analytics/scope.py), applies both to every table it
-reads, groups in the database and returns plain, localised data; Python only folds a
-few hundred grouped rows, never one object per enterprise. The query count of each
+assessment services, and summed ahead by city, industry, size class and cluster in
+``SettledCell`` (queries.py reads those where they answer). Every function here takes
+an ``AnalyticsScope`` and ``AnalyticsFilters`` (reports/analytics/scope.py), applies
+both to every table it reads, groups in the database and returns plain, localised
+data; Python only folds grouped rows (a few thousand at most), never one object per
+enterprise. The query count of each
 function is fixed, whatever the number of enterprises. Small groups are suppressed as
 reports/analytics/suppression.py says.
 """
@@ -276,11 +278,12 @@ def gate_misses(
 
 
 def analytics_dashboard(scope: AnalyticsScope, filters: AnalyticsFilters) -> dict[str, Any]:
-    """Everything the bureau dashboard shows, for one framework: ten or eleven queries
-    whatever the number of enterprises, four of which scan the scope (the overview with
-    dimension sums and gate counts, the city x industry x size breakdown, the clusters,
-    the anchor firms' links); the others read names, snapshots and requirements, and
-    the links of anchors whose requirements are checked link by link (coverage.py)."""
+    """Everything the bureau dashboard shows, for one framework: ten queries whatever
+    the number of enterprises. Three sum the settled cells (the overview with dimension
+    sums and gate counts, the city x industry x size breakdown, the clusters; a scope
+    the cells cannot answer scans its enterprises instead: queries.cells_filter), one
+    sums the chain standings per anchor (coverage.py); the others read names and
+    snapshots."""
     parts = breakdowns(scope, filters)
     clusters = by_cluster(scope, filters)
     overview = parts["overview"]

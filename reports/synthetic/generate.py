@@ -28,7 +28,6 @@ from assessments.models import (
     Assessment,
     FrameworkVersion,
     ReviewDecision,
-    SettledCell,
     SettledResult,
 )
 from assessments.selectors import compiled_framework
@@ -384,7 +383,7 @@ def synthetic_population_generate(
     lap("supplier trees")
     _rebuild_settled_results(progress)
     lap("settled results")
-    analyze((*GENERATED_MODELS, SettledResult, SettledCell))
+    analyze((*GENERATED_MODELS, SettledResult))
     lap("analyze")
     return GenerationReport(
         enterprises=counts.enterprises,

@@ -26,7 +26,7 @@ from reports.analytics.queries import (
     scanned_level_rows,
 )
 from reports.analytics.scope import AnalyticsScope, analytics_filters_parse
-from reports.tasks import check_settled_cells
+from reports.tasks import check_analytics_tables
 from tests.conftest import Personas
 from tests.factories import EnterpriseFactory, valid_uscc
 from tests.reports.analytics_data import population, settle
@@ -214,9 +214,9 @@ def test_a_rebuild_heals_cells_a_bulk_write_went_past(world: list[Enterprise]) -
     )
     drift = cells_drift()
     assert drift, "the bulk writes should have left the cells behind"
-    assert check_settled_cells() == len(drift)  # the nightly check finds and rebuilds
+    assert check_analytics_tables() == len(drift)  # the nightly check finds and rebuilds
     no_drift()
-    assert check_settled_cells() == 0
+    assert check_analytics_tables() == 0
 
 
 def test_rebuild_settled_results_rebuilds_the_cells(world: list[Enterprise]) -> None:

@@ -10,8 +10,9 @@ from assessments.services.settled import settled_results_rebuild
 class Command(BaseCommand):
     help = (
         "Rebuild the settled results (each enterprise's latest final assessment per "
-        "framework, read by the analytics) from the assessments. Run it after writing "
-        "assessments in bulk outside the assessment services."
+        "framework, read by the analytics) from the assessments, and the settled cells "
+        "and chain standings built on them. Run it after writing enterprises, "
+        "assessments or supplier links in bulk outside the services."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
