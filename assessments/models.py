@@ -380,6 +380,17 @@ class AssessmentShare(models.Model):
 CELL_ENTERPRISES = 0
 CELL_NOT_A_LEVEL = "-"
 CELL_NO_GATE = -1
+# What names a SettledCell (unique together).
+CELL_KEY_FIELDS = (
+    "framework",
+    "city",
+    "industry",
+    "size_class",
+    "cluster",
+    "version",
+    "level_code",
+    "gate",
+)
 
 
 class SettledCell(models.Model):
@@ -435,19 +446,7 @@ class SettledCell(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "framework",
-                    "city",
-                    "industry",
-                    "size_class",
-                    "cluster",
-                    "version",
-                    "level_code",
-                    "gate",
-                ],
-                name="uniq_settled_cell",
-            ),
+            models.UniqueConstraint(fields=list(CELL_KEY_FIELDS), name="uniq_settled_cell"),
         ]
         verbose_name = _("settled cell")
         verbose_name_plural = _("settled cells")

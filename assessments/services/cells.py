@@ -32,6 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from assessments.models import (
     CELL_ENTERPRISES,
+    CELL_KEY_FIELDS,
     CELL_NO_GATE,
     CELL_NOT_A_LEVEL,
     DIMENSION_SLOTS,
@@ -43,16 +44,7 @@ from assessments.models import (
 from assessments.signals import settled_results_changed
 from enterprises.models import Cluster, Enterprise
 
-KEY_FIELDS = (
-    "framework",
-    "city",
-    "industry",
-    "size_class",
-    "cluster",
-    "version",
-    "level_code",
-    "gate",
-)
+KEY_FIELDS = CELL_KEY_FIELDS
 DIMENSION_FIELDS = tuple(f"dimension_{slot}" for slot in range(1, DIMENSION_SLOTS + 1))
 MEASURE_FIELDS = ("n", "percent_sum", "percent_n", *DIMENSION_FIELDS)
 # What a settled result contributes, read from its row.
