@@ -160,7 +160,9 @@ class Delta:
             f" ON CONFLICT ({', '.join(connection.ops.quote_name(c) for c in KEY_FIELDS)})"
             f" DO UPDATE SET {updates}"
         )
-        batch = 30  # 810 parameters: under SQLite's oldest limit of 999
+        # As many rows per statement as the database takes parameters for (SQLite's
+        # limit is the tightest), and at most a thousand.
+        batch = max(1, min(1000, connection.ops.bulk_batch_size(columns, changed)))
         with connection.cursor() as cursor:
             for start in range(0, len(changed), batch):
                 chunk = changed[start : start + batch]

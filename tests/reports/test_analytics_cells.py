@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from assessments.models import Assessment, FrameworkVersion, SettledCell, SettledResult
-from assessments.services.cells import cells_drift, cells_rebuild
+from assessments.services.cells import Delta, Facet, cells_drift, cells_rebuild
 from assessments.services.rescoring import results_rescore
 from assessments.services.settled import settled_result_refresh
 from enterprises.models import Cluster, Enterprise
@@ -232,3 +232,14 @@ def test_the_migration_fills_the_cells_of_existing_rows(world: list[Enterprise])
     migration.fill(apps, connection.schema_editor())
     assert sorted(SettledCell.objects.values_list("framework", "city", "n")) == kept
     assert cells_rebuild() == SettledCell.objects.count()
+
+
+def test_many_increments_go_in_batches_and_add_up(db: None) -> None:
+    facets = [Facet(city=str(3200 + i), industry="C34", size_class="small") for i in range(120)]
+    for sign in (1, 1, -1):
+        delta = Delta()
+        for facet in facets:
+            delta.enterprise(facet, ("", "iot"), sign)
+        assert delta.apply() == 240
+    assert SettledCell.objects.count() == 240
+    assert {cell.n for cell in SettledCell.objects.all()} == {1}
