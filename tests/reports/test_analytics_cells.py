@@ -80,7 +80,10 @@ def same_as_scan(scope: AnalyticsScope, **params: str) -> int:
         if cells is None:
             continue
         answered += 1
-        summed = folded(cell_rows(cells, filters, by, details=details), by)
+        rows = cell_rows(cells, filters, by, details=details)
+        # Counts come back as ints (read past Django's conversions), never as decimals.
+        assert all(type(row["n"]) is int and type(row["percent_n"]) is int for row in rows)
+        summed = folded(rows, by)
         if "clusters" in by:  # the dashboard keeps the scope's clusters only
             scanned = {k: v for k, v in scanned.items() if scope.covers_cluster(k[0])}
         assert summed == scanned, (by, details, params)
