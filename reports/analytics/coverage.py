@@ -74,6 +74,11 @@ def suppliers_q(scope: AnalyticsScope) -> Q:
     return q
 
 
+def _by_suppliers(row: dict[str, Any]) -> tuple[int, int]:
+    """Most suppliers in scope first, then most suppliers in all."""
+    return (-row["suppliers"], -row["suppliers_total"])
+
+
 def anchor_chain_coverage(
     scope: AnalyticsScope,
     filters: AnalyticsFilters,
@@ -114,6 +119,14 @@ def anchor_chain_coverage(
         .annotate(**{f"n_{key}": count for key, count in counts.items()})
         .order_by()
     ]
+    total = {key: sum(row[key] for row in rows) for key in KEYS}
+    count = len(rows)
+    # Names only for the anchors shown and those tied with the last of them (a name
+    # breaks a tie): a province has a thousand anchors and shows twenty.
+    rows.sort(key=_by_suppliers)
+    if len(rows) > limit:
+        last = _by_suppliers(rows[limit - 1]) if limit > 0 else None
+        rows = [row for row in rows if last is not None and _by_suppliers(row) <= last]
     names = dict(
         Enterprise.objects.filter(pk__in=[row["anchor_id"] for row in rows]).values_list(
             "pk", "name"
@@ -121,7 +134,6 @@ def anchor_chain_coverage(
     )
     for row in rows:
         row["name"] = names.get(row["anchor_id"], "")
-    total = {key: sum(row[key] for row in rows) for key in KEYS}
 
     def shaped(row: dict[str, Any], *, anchor_id: int | None, name: str) -> dict[str, Any]:
         shown = enough(row["assessed_with_requirement"], min_group)
@@ -143,9 +155,9 @@ def anchor_chain_coverage(
             "suppressed": 0 < row["assessed_with_requirement"] < min_group,
         }
 
-    rows.sort(key=lambda r: (-r["suppliers"], -r["suppliers_total"], r["name"]))
+    rows.sort(key=lambda r: (*_by_suppliers(r), r["name"]))
     return {
-        "count": len(rows),
+        "count": count,
         "anchors": [
             shaped(row, anchor_id=row["anchor_id"], name=row["name"]) for row in rows[:limit]
         ],

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Framework, FrameworkVersion
 from enterprises.models import SupplierLink
+from reports.analytics.coverage import anchor_chain_coverage
 from reports.analytics.scope import analytics_filters_parse, analytics_scope_for
 from reports.analytics.selectors import analytics_dashboard
 from reports.models import SupplyRequirement
@@ -196,3 +197,24 @@ def test_the_dashboard_shows_overdue_suppliers(
     client.force_login(personas.officer)
     html = client.get(reverse("analytics"), {"framework": "report-fw"}).content.decode()
     assert "逾期未达要求" in html or "已过期限" in html
+
+
+def test_the_anchors_shown_are_the_first_by_suppliers_then_name(
+    personas: Personas, report_framework: FrameworkVersion
+) -> None:
+    # Ties at the cut are broken by name, though names are read for the anchors shown
+    # (and those tied with the last of them) only.
+    suppliers = [EnterpriseFactory(name=f"供应商{i}") for i in range(4)]
+    counts = {"甲链主": 3, "丁链主": 2, "丙链主": 2, "乙链主": 2, "戊链主": 1, "己链主": 4}
+    for name, n in counts.items():
+        anchor = EnterpriseFactory(name=name, region_id="320506")
+        for supplier in suppliers[:n]:
+            link(anchor, supplier)
+    expected = sorted(counts, key=lambda name: (-counts[name], name))
+    scope = analytics_scope_for(personas.officer)
+    filters = analytics_filters_parse(scope, {"framework": "report-fw"})
+    for limit in range(len(counts) + 2):
+        found = anchor_chain_coverage(scope, filters, limit=limit)
+        assert [row["name"] for row in found["anchors"]] == expected[:limit]
+        assert found["count"] == len(counts)
+        assert found["total"]["suppliers"] == sum(counts.values())
