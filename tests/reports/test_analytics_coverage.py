@@ -205,7 +205,9 @@ def test_the_anchors_shown_are_the_first_by_suppliers_then_name(
     # Ties at the cut are broken by name, though names are read for the anchors shown
     # (and those tied with the last of them) only.
     suppliers = [EnterpriseFactory(name=f"供应商{i}") for i in range(4)]
-    counts = {"甲链主": 3, "丁链主": 2, "丙链主": 2, "乙链主": 2, "戊链主": 1, "己链主": 4}
+    # The tied anchors are created against their names' order (丁 < 丙 < 乙), so a cut
+    # that ignored names would keep the wrong one.
+    counts = {"甲链主": 3, "乙链主": 2, "丙链主": 2, "丁链主": 2, "戊链主": 1, "己链主": 4}
     for name, n in counts.items():
         anchor = EnterpriseFactory(name=name, region_id="320506")
         for supplier in suppliers[:n]:
