@@ -21,6 +21,7 @@ second, whatever the number of links.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import takewhile
 from typing import Any
 
 from django.db.models import Count, Q
@@ -124,9 +125,11 @@ def anchor_chain_coverage(
     # Names only for the anchors shown and those tied with the last of them (a name
     # breaks a tie): a province has a thousand anchors and shows twenty.
     rows.sort(key=_by_suppliers)
-    if len(rows) > limit:
-        last = _by_suppliers(rows[limit - 1]) if limit > 0 else None
-        rows = [row for row in rows if last is not None and _by_suppliers(row) <= last]
+    shown, rest = rows[:limit], rows[limit:]
+    if shown:
+        cut = _by_suppliers(shown[-1])
+        shown.extend(takewhile(lambda row: _by_suppliers(row) == cut, rest))
+    rows = shown
     names = dict(
         Enterprise.objects.filter(pk__in=[row["anchor_id"] for row in rows]).values_list(
             "pk", "name"
